@@ -1,0 +1,68 @@
+import { computed, reactive, ref, shallowRef, type Ref } from 'vue';
+import type { ApiResult } from '@/api/http';
+import type { Page } from '@/api/types';
+
+export interface PagedTableOptions<T, C> {
+  /** Fetches one page; `page` starts at 1. */
+  api: (paging: { page: number; page_size: number }) => Promise<ApiResult<Page<T>>>;
+  /** Columns as a function, so they re-render on locale changes. */
+  columns?: () => C[];
+  pageSize?: number;
+  /** Load the first page at once (default true). */
+  immediate?: boolean;
+}
+
+/** Server-side paged table state for NDataTable (`remote` mode). */
+export function usePagedTable<T, C = unknown>(options: PagedTableOptions<T, C>) {
+  const data: Ref<T[]> = shallowRef([]);
+  const total = ref(0);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+  let seq = 0;
+
+  const pagination = reactive({
+    page: 1,
+    pageSize: options.pageSize ?? 20,
+    itemCount: 0,
+    showSizePicker: true,
+    pageSizes: [10, 20, 50, 100],
+    onUpdatePage: (page: number) => {
+      void getDataByPage(page);
+    },
+    onUpdatePageSize: (size: number) => {
+      pagination.pageSize = size;
+      void getDataByPage(1);
+    },
+  });
+
+  async function getData(): Promise<void> {
+    const mine = ++seq;
+    loading.value = true;
+    error.value = null;
+    const { data: page, error: err } = await options.api({ page: pagination.page, page_size: pagination.pageSize });
+    if (mine !== seq) return; // a newer request superseded this one
+    loading.value = false;
+    if (err) {
+      error.value = err.message;
+      return;
+    }
+    data.value = page.data ?? [];
+    total.value = page.total ?? data.value.length;
+    pagination.itemCount = total.value;
+    // The last row of the last page was deleted: step back.
+    if (data.value.length === 0 && pagination.page > 1 && total.value > 0) {
+      await getDataByPage(Math.ceil(total.value / pagination.pageSize));
+    }
+  }
+
+  async function getDataByPage(page = 1): Promise<void> {
+    pagination.page = page;
+    await getData();
+  }
+
+  const columns = computed(() => (options.columns ? options.columns() : []));
+
+  if (options.immediate !== false) void getData();
+
+  return { data, total, loading, error, pagination, columns, getData, getDataByPage };
+}

@@ -1,0 +1,35 @@
+import type { Component } from 'vue';
+import type { RouteRecordRaw } from 'vue-router';
+import {
+  AppsOutline, GitNetworkOutline, KeyOutline, ListOutline, ServerOutline, SettingsOutline, SpeedometerOutline,
+  ChatbubblesOutline,
+} from '@vicons/ionicons5';
+import type { I18nKey } from '@/locales';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    title?: I18nKey;
+    icon?: Component;
+    /** Reachable without signing in. */
+    public?: boolean;
+  }
+}
+
+/** Pages shown in the sidebar, in order. */
+export const menuRoutes: RouteRecordRaw[] = [
+  { path: '', name: 'dashboard', component: () => import('@/views/dashboard/index.vue'), meta: { title: 'menu.dashboard', icon: SpeedometerOutline } },
+  { path: 'providers', name: 'providers', component: () => import('@/views/providers/index.vue'), meta: { title: 'menu.providers', icon: ServerOutline } },
+  { path: 'virtual-keys', name: 'virtual-keys', component: () => import('@/views/virtual-keys/index.vue'), meta: { title: 'menu.virtualKeys', icon: KeyOutline } },
+  { path: 'models', name: 'models', component: () => import('@/views/models/index.vue'), meta: { title: 'menu.models', icon: AppsOutline } },
+  { path: 'routing', name: 'routing', component: () => import('@/views/routing/index.vue'), meta: { title: 'menu.routing', icon: GitNetworkOutline } },
+  { path: 'logs', name: 'logs', component: () => import('@/views/logs/index.vue'), meta: { title: 'menu.logs', icon: ListOutline } },
+  { path: 'playground', name: 'playground', component: () => import('@/views/playground/index.vue'), meta: { title: 'menu.playground', icon: ChatbubblesOutline } },
+  { path: 'system', name: 'system', component: () => import('@/views/system/index.vue'), meta: { title: 'menu.system', icon: SettingsOutline } },
+];
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('@/views/login/index.vue'), meta: { public: true, title: 'auth.login' } },
+  { path: '/register', name: 'register', component: () => import('@/views/register/index.vue'), meta: { public: true, title: 'auth.register' } },
+  { path: '/', component: () => import('@/layouts/BasicLayout.vue'), children: menuRoutes },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/not-found/index.vue'), meta: { public: true } },
+];
