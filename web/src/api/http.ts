@@ -60,10 +60,8 @@ export function normaliseError(err: unknown): ApiError {
         details: Array.isArray(e.details) ? e.details : [],
       };
     }
-    if (status > 0) {
-      const text = typeof body === 'string' && body.trim() && body.length < 300 ? body.trim() : '';
-      return { status, code: String(status), message: text || t('common.httpError', { status }), details: [] };
-    }
+    // Not our error shape (e.g. a proxy's HTML page): the status is all we can trust.
+    if (status > 0) return { status, code: String(status), message: t('common.httpError', { status }), details: [] };
     const timeout = err.code === AxiosError.ECONNABORTED || err.code === AxiosError.ETIMEDOUT;
     return {
       status: 0,

@@ -50,9 +50,8 @@ export function usePagedTable<T, C = unknown>(options: PagedTableOptions<T, C>) 
     total.value = page.total ?? data.value.length;
     pagination.itemCount = total.value;
     // The last row of the last page was deleted: step back.
-    if (data.value.length === 0 && pagination.page > 1 && total.value > 0) {
-      await getDataByPage(Math.ceil(total.value / pagination.pageSize));
-    }
+    const lastPage = Math.max(1, Math.ceil(total.value / pagination.pageSize));
+    if (data.value.length === 0 && pagination.page > lastPage) await getDataByPage(lastPage);
   }
 
   async function getDataByPage(page = 1): Promise<void> {
