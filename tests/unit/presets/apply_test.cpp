@@ -1,0 +1,71 @@
+#include "presets/apply.hpp"
+
+#include <gtest/gtest.h>
+
+namespace gw::presets {
+namespace {
+
+Preset gpt4o() {
+  Preset p;
+  p.name = "gpt-4o";
+  p.provider = "openai";
+  p.mode = "chat";
+  p.max_input_tokens = 128000;
+  p.max_output_tokens = 16384;
+  p.input_price = 2.5;
+  p.output_price = 10.0;
+  p.cached_input_price = 1.25;
+  p.capabilities = {true, true, true, false};
+  return p;
+}
+
+TEST(ApplyPreset, FillsEveryModelField) {
+  json::object patch{{"name", "my-gpt"}};
+  applyPreset(gpt4o(), patch);
+  const json::value expected = json::parse(R"({
+    "name": "my-gpt", "context_window": 128000, "max_output_tokens": 16384,
+    "input_price": 2.5, "output_price": 10.0, "cached_input_price": 1.25, "mode": "chat",
+    "capabilities": {"tools": true, "vision": true, "json_mode": true, "reasoning": false}
+  })");
+  EXPECT_EQ(json::value(patch), expected);
+}
+
+TEST(ApplyPreset, UnknownValuesLeaveFieldsAlone) {
+  Preset p;
+  p.name = "rerank-x";
+  p.mode = "rerank";
+  p.input_price = 0.5;
+  json::object patch{{"context_window", 4096}, {"output_price", 1.0}, {"mode", "chat"}};
+  applyPreset(p, patch);
+  EXPECT_EQ(patch.at("context_window"), json::value(4096));
+  EXPECT_EQ(patch.at("output_price"), json::value(1.0));
+  EXPECT_EQ(patch.at("input_price"), json::value(0.5));
+  EXPECT_EQ(patch.at("mode"), json::value("chat"));  // rerank is not a model mode
+}
+
+TEST(ApplyPreset, ModesMapToOurs) {
+  EXPECT_EQ(modelMode("chat"), "chat");
+  EXPECT_EQ(modelMode("responses"), "chat");
+  EXPECT_EQ(modelMode("embedding"), "embedding");
+  EXPECT_EQ(modelMode("image_generation"), "image");
+  EXPECT_EQ(modelMode("audio_transcription"), "audio");
+  EXPECT_EQ(modelMode("audio_speech"), "audio");
+  EXPECT_EQ(modelMode("completion"), "completion");
+  EXPECT_FALSE(modelMode("moderation"));
+  EXPECT_FALSE(modelMode(""));
+}
+
+TEST(PresetToJson, ShowsNullsForUnknowns) {
+  Preset p = gpt4o();
+  p.cached_input_price.reset();
+  const json::value expected = json::parse(R"({
+    "name": "gpt-4o", "provider": "openai", "mode": "chat", "max_input_tokens": 128000,
+    "max_output_tokens": 16384, "input_price": 2.5, "output_price": 10.0,
+    "cached_input_price": null,
+    "capabilities": {"tools": true, "vision": true, "json_mode": true, "reasoning": false}
+  })");
+  EXPECT_EQ(json::value(presetToJson(p)), expected);
+}
+
+}  // namespace
+}  // namespace gw::presets
