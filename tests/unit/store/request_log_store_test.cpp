@@ -1,0 +1,272 @@
+#include "store/sqlite/request_log_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "core/clock.hpp"
+
+namespace gw::store::sqlite {
+namespace {
+
+using namespace std::chrono_literals;
+using std::chrono::system_clock;
+
+system_clock::time_point at(std::string_view rfc3339) {
+  system_clock::time_point t;
+  EXPECT_TRUE(parseRfc3339(rfc3339, t)) << rfc3339;
+  return t;
+}
+
+UsageRecord record(system_clock::time_point t, int status, std::int64_t latency,
+                   std::int64_t key = 1, std::string model = "gpt-4o", std::int64_t provider = 10) {
+  UsageRecord r;
+  r.time = t;
+  r.request_id = "req-" + std::to_string(latency);
+  r.key_id = key;
+  r.key_name = "key-" + std::to_string(key);
+  r.model = std::move(model);
+  r.provider_id = provider;
+  r.provider_name = "prov-" + std::to_string(provider);
+  r.status = status;
+  r.latency_ms = latency;
+  r.ttfb_ms = latency / 2;
+  r.prompt_tokens = 100;
+  r.completion_tokens = 20;
+  r.cached_tokens = 5;
+  r.cost_usd = 0.01;
+  r.attempts = 1;
+  r.route_path = "single";
+  r.stream = status == 200;
+  if (status >= 400) {
+    r.error = "upstream said no";
+  }
+  return r;
+}
+
+class RequestLogStoreTest : public ::testing::Test {
+protected:
+  void insert(const std::vector<UsageRecord>& rows) {
+    auto r = store_.insertBatch(rows);
+    ASSERT_TRUE(r) << r.error().message;
+  }
+  std::unique_ptr<Database> db_ = Database::open(":memory:");
+  RequestLogStore store_{*db_};
+};
+
+TEST_F(RequestLogStoreTest, InsertsAndListsNewestFirstWithPaging) {
+  const auto t0 = at("2026-04-01T10:00:00Z");
+  std::vector<UsageRecord> rows;
+  for (int i = 0; i < 25; ++i) {
+    rows.push_back(record(t0 + std::chrono::minutes(i), 200, i + 1));
+  }
+  insert(rows);
+  LogFilter f;
+  auto page1 = store_.list(f);
+  ASSERT_TRUE(page1) << page1.error().message;
+  EXPECT_EQ(page1->total, 25);
+  ASSERT_EQ(page1->data.size(), 20u);
+  EXPECT_EQ(page1->data[0].at("latency_ms"), json::value(25));
+  f.page = 2;
+  auto page2 = store_.list(f);
+  ASSERT_TRUE(page2);
+  ASSERT_EQ(page2->data.size(), 5u);
+  EXPECT_EQ(page2->data[4].at("latency_ms"), json::value(1));
+  const json::value expected = {{"id", 1},
+                                {"time", "2026-04-01T10:00:00Z"},
+                                {"request_id", "req-1"},
+                                {"key_id", 1},
+                                {"key_name", "key-1"},
+                                {"model", "gpt-4o"},
+                                {"provider_id", 10},
+                                {"provider_name", "prov-10"},
+                                {"status", 200},
+                                {"latency_ms", 1},
+                                {"ttfb_ms", 0},
+                                {"overhead_ms", 0.0},
+                                {"prompt_tokens", 100},
+                                {"completion_tokens", 20},
+                                {"cached_tokens", 5},
+                                {"cost_usd", 0.01},
+                                {"attempts", 1},
+                                {"route_path", "single"},
+                                {"stream", true},
+                                {"error", nullptr}};
+  EXPECT_EQ(json::value(page2->data[4]), expected);
+}
+
+TEST_F(RequestLogStoreTest, Filters) {
+  const auto t0 = at("2026-04-01T10:00:00Z");
+  insert({record(t0, 200, 1, 1, "gpt-4o", 10), record(t0 + 1min, 429, 2, 2, "gpt-4o", 10),
+          record(t0 + 2min, 502, 3, 1, "claude", 11), record(t0 + 3min, 200, 4, 2, "claude", 11)});
+  auto ids = [&](LogFilter f) {
+    std::vector<std::int64_t> out;
+    auto page = store_.list(f);
+    EXPECT_TRUE(page);
+    for (const auto& row : page->data) {
+      out.push_back(row.at("latency_ms").as_int64());
+    }
+    return out;
+  };
+  LogFilter f;
+  f.key_id = 1;
+  EXPECT_EQ(ids(f), (std::vector<std::int64_t>{3, 1}));
+  f = {};
+  f.model = "claude";
+  EXPECT_EQ(ids(f), (std::vector<std::int64_t>{4, 3}));
+  f = {};
+  f.provider_id = 10;
+  EXPECT_EQ(ids(f), (std::vector<std::int64_t>{2, 1}));
+  f = {};
+  f.status = *StatusFilter::parse("error");
+  EXPECT_EQ(ids(f), (std::vector<std::int64_t>{3, 2}));
+  f.status = *StatusFilter::parse("success");
+  EXPECT_EQ(ids(f), (std::vector<std::int64_t>{4, 1}));
+  f.status = *StatusFilter::parse("429");
+  EXPECT_EQ(ids(f), (std::vector<std::int64_t>{2}));
+  f = {};
+  f.range = {t0 + 1min, t0 + 3min};
+  EXPECT_EQ(ids(f), (std::vector<std::int64_t>{3, 2}));
+  f.key_id = 2;
+  f.status = *StatusFilter::parse("error");
+  EXPECT_EQ(ids(f), (std::vector<std::int64_t>{2}));
+}
+
+TEST(StatusFilter, Parses) {
+  EXPECT_EQ(StatusFilter::parse("")->kind, StatusFilter::Kind::Any);
+  EXPECT_EQ(StatusFilter::parse("503")->code, 503);
+  EXPECT_FALSE(StatusFilter::parse("fail"));
+  EXPECT_FALSE(StatusFilter::parse("42"));
+  EXPECT_FALSE(StatusFilter::parse("429x"));
+  EXPECT_EQ(parseStatsInterval("day"), StatsInterval::Day);
+  EXPECT_FALSE(parseStatsInterval("week"));
+  EXPECT_EQ(parseBreakdownBy("provider"), BreakdownBy::Provider);
+  EXPECT_FALSE(parseBreakdownBy("user"));
+}
+
+TEST_F(RequestLogStoreTest, GetHoldsThePromptAndMissingIsNotFound) {
+  auto r = record(at("2026-04-01T10:00:00Z"), 200, 7);
+  r.prompt = R"({"messages":[]})";
+  insert({r});
+  auto got = store_.get(1);
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(got->at("prompt"), json::value(R"({"messages":[]})"));
+  auto listed = store_.list({});
+  EXPECT_FALSE(listed->data[0].as_object().contains("prompt"));
+  auto missing = store_.get(99);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::NotFound);
+}
+
+TEST_F(RequestLogStoreTest, OverviewTotalsAndPercentiles) {
+  const auto t0 = at("2026-04-01T10:00:00Z");
+  std::vector<UsageRecord> rows;
+  for (int i = 1; i <= 100; ++i) {
+    rows.push_back(record(t0 + std::chrono::seconds(i), i % 10 == 0 ? 500 : 200, i));
+  }
+  insert(rows);
+  auto o = store_.overview({});
+  ASSERT_TRUE(o) << o.error().message;
+  EXPECT_EQ(o->at("requests"), json::value(100));
+  EXPECT_EQ(o->at("errors"), json::value(10));
+  EXPECT_EQ(o->at("prompt_tokens"), json::value(10000));
+  EXPECT_EQ(o->at("completion_tokens"), json::value(2000));
+  EXPECT_EQ(o->at("tokens"), json::value(12000));
+  EXPECT_NEAR(o->at("cost_usd").as_double(), 1.0, 1e-9);
+  EXPECT_EQ(o->at("p50_latency_ms"), json::value(50));
+  EXPECT_EQ(o->at("p95_latency_ms"), json::value(95));
+  auto part = store_.overview({t0 + 91s, std::nullopt});  // latencies 91..100
+  ASSERT_TRUE(part);
+  EXPECT_EQ(part->at("requests"), json::value(10));
+  EXPECT_EQ(part->at("p50_latency_ms"), json::value(95));
+  EXPECT_EQ(part->at("p95_latency_ms"), json::value(100));
+  auto none = store_.overview({t0 - 1h, t0});
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->at("requests"), json::value(0));
+  EXPECT_EQ(none->at("p50_latency_ms"), json::value(nullptr));
+}
+
+TEST_F(RequestLogStoreTest, TimeseriesByHourFillsGapsAndByDay) {
+  const auto t0 = at("2026-04-01T10:00:00Z");
+  insert({record(t0 + 5min, 200, 10), record(t0 + 10min, 500, 30),
+          record(t0 + 2h + 1min, 200, 20)});
+  auto hours = store_.timeseries(StatsInterval::Hour, {t0, t0 + 3h});
+  ASSERT_TRUE(hours) << hours.error().message;
+  ASSERT_EQ(hours->size(), 3u);
+  EXPECT_EQ(hours->at(0).at("time"), json::value("2026-04-01T10:00:00Z"));
+  EXPECT_EQ(hours->at(0).at("requests"), json::value(2));
+  EXPECT_EQ(hours->at(0).at("errors"), json::value(1));
+  EXPECT_EQ(hours->at(0).at("tokens"), json::value(240));
+  EXPECT_EQ(hours->at(0).at("p50_latency_ms"), json::value(10));
+  EXPECT_EQ(hours->at(0).at("p95_latency_ms"), json::value(30));
+  EXPECT_EQ(hours->at(1).at("time"), json::value("2026-04-01T11:00:00Z"));
+  EXPECT_EQ(hours->at(1).at("requests"), json::value(0));
+  EXPECT_EQ(hours->at(2).at("requests"), json::value(1));
+  auto days = store_.timeseries(StatsInterval::Day, {});
+  ASSERT_TRUE(days);
+  ASSERT_EQ(days->size(), 1u);
+  EXPECT_EQ(days->at(0).at("time"), json::value("2026-04-01T00:00:00Z"));
+  EXPECT_EQ(days->at(0).at("requests"), json::value(3));
+}
+
+TEST_F(RequestLogStoreTest, BreakdownByModelKeyAndProvider) {
+  const auto t0 = at("2026-04-01T10:00:00Z");
+  auto renamed = record(t0 + 5min, 200, 4, 2, "claude", 11);
+  renamed.key_name = "key-2-renamed";
+  insert({record(t0, 200, 1, 1, "gpt-4o", 10), record(t0 + 1min, 500, 2, 2, "gpt-4o", 10),
+          record(t0 + 2min, 200, 3, 2, "claude", 11), renamed});
+  auto models = store_.breakdown(BreakdownBy::Model, {});
+  ASSERT_TRUE(models) << models.error().message;
+  ASSERT_EQ(models->size(), 2u);
+  const json::value first = {{"id", "claude"}, {"name", "claude"}, {"requests", 2},
+                             {"errors", 0},    {"tokens", 240},    {"cost_usd", 0.02}};
+  EXPECT_EQ(models->at(0), first);
+  auto keys = store_.breakdown(BreakdownBy::Key, {});
+  ASSERT_TRUE(keys);
+  EXPECT_EQ(keys->at(0).at("id"), json::value(2));
+  EXPECT_EQ(keys->at(0).at("name"), json::value("key-2-renamed"));
+  EXPECT_EQ(keys->at(0).at("requests"), json::value(3));
+  EXPECT_EQ(keys->at(0).at("errors"), json::value(1));
+  auto providers = store_.breakdown(BreakdownBy::Provider, {t0 + 1min, std::nullopt});
+  ASSERT_TRUE(providers);
+  ASSERT_EQ(providers->size(), 2u);
+  EXPECT_EQ(providers->at(0).at("id"), json::value(11));
+  EXPECT_EQ(providers->at(1).at("requests"), json::value(1));
+}
+
+TEST_F(RequestLogStoreTest, SpendByKeySinceAndPrune) {
+  const auto t0 = at("2026-04-01T10:00:00Z");
+  auto expensive = record(t0 + 1h, 200, 2, 1);
+  expensive.cost_usd = 1.5;
+  insert({record(t0, 200, 1, 1), expensive, record(t0 + 2h, 200, 3, 2)});
+  EXPECT_NEAR(*store_.spendByKeySince(1, t0), 1.51, 1e-9);
+  EXPECT_NEAR(*store_.spendByKeySince(1, t0 + 30min), 1.5, 1e-9);
+  EXPECT_DOUBLE_EQ(*store_.spendByKeySince(3, t0), 0.0);
+  auto pruned = store_.pruneOlderThan(t0 + 90min);
+  ASSERT_TRUE(pruned);
+  EXPECT_EQ(*pruned, 2);
+  EXPECT_EQ(*store_.count(), 1);
+}
+
+TEST(RequestLogStoreFile, RowsSurviveReopen) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("gw-request-logs-" + std::to_string(::getpid()));
+  const std::string path = (dir / "gateway.db").string();
+  {
+    auto db = Database::open(path);
+    RequestLogStore store(*db);
+    ASSERT_TRUE(store.insertBatch(std::vector<UsageRecord>{
+        record(at("2026-04-01T10:00:00Z"), 200, 1), record(at("2026-04-01T10:00:01Z"), 200, 2)}));
+  }
+  {
+    auto db = Database::open(path);
+    RequestLogStore store(*db);
+    EXPECT_EQ(*store.count(), 2);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace gw::store::sqlite
