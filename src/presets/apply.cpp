@@ -72,4 +72,23 @@ json::object presetToJson(const Preset& p) {
   };
 }
 
+ProviderApplyPlan planProviderApply(const PresetIndex& index, std::string_view provider_type,
+                                    const std::vector<ModelRef>& models) {
+  ProviderApplyPlan plan;
+  for (const auto& m : models) {
+    auto hit = index.bestMatch(m.model_id, provider_type);
+    if (!hit && m.name != m.model_id) {
+      hit = index.bestMatch(m.name, provider_type);
+    }
+    if (!hit) {
+      plan.unmatched.push_back(m.name);
+      continue;
+    }
+    ModelUpdate u{m.id, hit->preset->name, hit->score, {}};
+    applyPreset(*hit->preset, u.patch);
+    plan.updates.push_back(std::move(u));
+  }
+  return plan;
+}
+
 }  // namespace gw::presets

@@ -1,10 +1,14 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/json.hpp"
 #include "presets/preset.hpp"
+#include "presets/search.hpp"
 
 namespace gw::presets {
 
@@ -24,5 +28,31 @@ void applyPreset(const Preset& preset, json::object& model_patch);
 /// "max_output_tokens","input_price","output_price","cached_input_price","capabilities"};
 /// unknown values are null. Callers add "score" for search results.
 json::object presetToJson(const Preset& preset);
+
+/// A stored model, as far as matching it to a preset needs.
+struct ModelRef {
+  std::int64_t id = 0;
+  std::string name;      ///< public name
+  std::string model_id;  ///< upstream id (tried first)
+};
+
+/// One model to update: the patch to store (see applyPreset) and the preset it came from.
+struct ModelUpdate {
+  std::int64_t id = 0;
+  std::string preset;  ///< preset name
+  double score = 0;
+  json::object patch;
+};
+
+/// What POST /api/admin/presets/apply-provider will do.
+struct ProviderApplyPlan {
+  std::vector<ModelUpdate> updates;
+  std::vector<std::string> unmatched;  ///< names of models with no close enough preset
+};
+
+/// Matches every model of a provider of type `provider_type` with PresetIndex::bestMatch (by
+/// `model_id`, then by `name`) and prepares its patch. Pure; the caller writes the patches.
+ProviderApplyPlan planProviderApply(const PresetIndex& index, std::string_view provider_type,
+                                    const std::vector<ModelRef>& models);
 
 }  // namespace gw::presets

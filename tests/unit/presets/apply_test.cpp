@@ -69,3 +69,31 @@ TEST(PresetToJson, ShowsNullsForUnknowns) {
 
 }  // namespace
 }  // namespace gw::presets
+
+namespace gw::presets {
+namespace {
+
+TEST(PlanProviderApply, MatchesByModelIdThenNameAndListsTheRest) {
+  Preset sonnet;
+  sonnet.name = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
+  sonnet.provider = "bedrock_converse";
+  sonnet.mode = "chat";
+  sonnet.input_price = 3.0;
+  Preset gpt = gpt4o();
+  PresetIndex index({sonnet, gpt});
+  const std::vector<ModelRef> models{
+      {1, "sonnet", "claude-sonnet-4-5"},
+      {2, "claude-sonnet-4-5", "arn:aws:bedrock:us-east-1:123:inference-profile/x"},
+      {3, "gpt-4o", "gpt-4o"},  // an OpenAI preset is not a Bedrock price
+      {4, "my-finetune", "ft:abc"}};
+  const auto plan = planProviderApply(index, "bedrock", models);
+  ASSERT_EQ(plan.updates.size(), 2u);
+  EXPECT_EQ(plan.updates[0].id, 1);
+  EXPECT_EQ(plan.updates[0].preset, sonnet.name);
+  EXPECT_EQ(plan.updates[0].patch.at("input_price"), json::value(3.0));
+  EXPECT_EQ(plan.updates[1].id, 2);
+  EXPECT_EQ(plan.unmatched, (std::vector<std::string>{"gpt-4o", "my-finetune"}));
+}
+
+}  // namespace
+}  // namespace gw::presets
