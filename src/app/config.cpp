@@ -1,0 +1,216 @@
+#include "app/config.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace gw::app {
+
+namespace {
+
+std::string trim(std::string s) {
+  const auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) {
+    return {};
+  }
+  const auto e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+std::map<std::string, std::string> processEnvironment() {
+  std::map<std::string, std::string> out;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view kv(*e);
+    const auto eq = kv.find('=');
+    if (eq != std::string_view::npos) {
+      out.emplace(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
+    }
+  }
+  return out;
+}
+
+template <class T>
+T parseNumber(const std::string& name, const std::string& value, T min, T max) {
+  T out{};
+  const auto* end = value.data() + value.size();
+  auto [p, ec] = std::from_chars(value.data(), end, out);
+  if (ec != std::errc() || p != end || out < min || out > max) {
+    throw std::invalid_argument(name + ": must be a whole number from " + std::to_string(min) +
+                                " to " + std::to_string(max) + ", got \"" + value + "\"");
+  }
+  return out;
+}
+
+std::chrono::milliseconds parseMillis(const std::string& name, const std::string& value) {
+  return std::chrono::milliseconds(parseNumber<long long>(name, value, 1, 86'400'000LL));
+}
+
+bool parseBool(const std::string& name, const std::string& value) {
+  if (value == "1" || value == "true" || value == "yes" || value == "on") return true;
+  if (value == "0" || value == "false" || value == "no" || value == "off") return false;
+  throw std::invalid_argument(name + ": must be true or false, got \"" + value + "\"");
+}
+
+void apply(Config& c, const std::string& name, const std::string& v) {
+  if (name == "PORT") c.port = parseNumber<unsigned short>(name, v, 0, 65535);
+  else if (name == "HOST") c.host = v;
+  else if (name == "THREADS") c.threads = parseNumber<unsigned>(name, v, 0, 256);
+  else if (name == "BLOCKING_THREADS") c.blocking_threads = parseNumber<unsigned>(name, v, 1, 64);
+  else if (name == "NODE_ENV" || name == "GATEWAY_ENV") {
+    if (v != "development" && v != "production" && v != "test") {
+      throw std::invalid_argument(name + ": must be development or production, got \"" + v + "\"");
+    }
+    c.env = v;
+  } else if (name == "DB_PATH") c.db_path = v;
+  else if (name == "DATABASE_URL") c.database_url = v;
+  else if (name == "REDIS_URL") c.redis_url = v;
+  else if (name == "LOG_LEVEL") c.log_level = v;
+  else if (name == "JWT_SECRET") c.jwt_secret = v;
+  else if (name == "JWT_TTL_SECONDS")
+    c.jwt_ttl = std::chrono::seconds(parseNumber<long long>(name, v, 60, 365LL * 86400));
+  else if (name == "SECRET_KEY") c.secret_key = v;
+  else if (name == "WEB_DIR") c.web_dir = v;
+  else if (name == "LITELLM_PRESETS_URL") c.litellm_presets_url = v;
+  else if (name == "PRESETS_AUTO_SYNC") c.presets_auto_sync = parseBool(name, v);
+  else if (name == "MAX_BODY_BYTES")
+    c.max_body_bytes = parseNumber<std::size_t>(name, v, 1024, std::size_t{1} << 30);
+  else if (name == "MAX_HEADER_BYTES")
+    c.max_header_bytes = parseNumber<std::size_t>(name, v, 1024, 1024 * 1024);
+  else if (name == "HEADER_TIMEOUT_MS") c.header_timeout = parseMillis(name, v);
+  else if (name == "BODY_TIMEOUT_MS") c.body_timeout = parseMillis(name, v);
+  else if (name == "IDLE_TIMEOUT_MS") c.idle_timeout = parseMillis(name, v);
+  else if (name == "SHUTDOWN_GRACE_MS") c.shutdown_grace = parseMillis(name, v);
+  else if (name == "UPSTREAM_CONNECT_TIMEOUT_MS") c.upstream_connect_timeout = parseMillis(name, v);
+  else if (name == "UPSTREAM_FIRST_BYTE_TIMEOUT_MS")
+    c.upstream_first_byte_timeout = parseMillis(name, v);
+  else if (name == "UPSTREAM_IDLE_TIMEOUT_MS") c.upstream_idle_timeout = parseMillis(name, v);
+  else if (name == "REQUEST_DEADLINE_MS") c.request_deadline = parseMillis(name, v);
+  else if (name == "HTTPS_PROXY" || name == "https_proxy") c.https_proxy = v;
+  else if (name == "METRICS_TOKEN") c.metrics_token = v;
+  else if (name == "LOG_RETENTION_DAYS") c.log_retention_days = parseNumber<int>(name, v, 1, 3650);
+  else if (name == "EXTRA_CA_FILE") c.extra_ca_file = v;
+}
+
+constexpr const char* kKnown[] = {
+    "PORT", "HOST", "THREADS", "BLOCKING_THREADS", "NODE_ENV", "GATEWAY_ENV", "DB_PATH",
+    "DATABASE_URL", "REDIS_URL", "LOG_LEVEL", "JWT_SECRET", "JWT_TTL_SECONDS", "SECRET_KEY",
+    "WEB_DIR", "LITELLM_PRESETS_URL", "PRESETS_AUTO_SYNC", "MAX_BODY_BYTES", "MAX_HEADER_BYTES",
+    "HEADER_TIMEOUT_MS", "BODY_TIMEOUT_MS", "IDLE_TIMEOUT_MS", "SHUTDOWN_GRACE_MS",
+    "UPSTREAM_CONNECT_TIMEOUT_MS", "UPSTREAM_FIRST_BYTE_TIMEOUT_MS", "UPSTREAM_IDLE_TIMEOUT_MS",
+    "REQUEST_DEADLINE_MS", "HTTPS_PROXY", "https_proxy", "METRICS_TOKEN", "LOG_RETENTION_DAYS",
+    "EXTRA_CA_FILE"};
+
+}  // namespace
+
+std::map<std::string, std::string> parseDotEnv(const std::string& text) {
+  std::map<std::string, std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    line = trim(line);
+    if (line.empty() || line[0] == '#') {
+      continue;
+    }
+    if (line.rfind("export ", 0) == 0) {
+      line = trim(line.substr(7));
+    }
+    const auto eq = line.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw std::invalid_argument(".env line " + std::to_string(number) + ": expected KEY=VALUE");
+    }
+    std::string key = trim(line.substr(0, eq));
+    std::string value = trim(line.substr(eq + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    } else if (const auto hash = value.find(" #"); hash != std::string::npos) {
+      value = trim(value.substr(0, hash));
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+Config loadConfig(const std::vector<std::string>& args, const std::string& dotenv_path,
+                  const std::map<std::string, std::string>* environment) {
+  Config c;
+  std::map<std::string, std::string> merged;
+  if (std::ifstream f(dotenv_path); f) {
+    std::stringstream ss;
+    ss << f.rdbuf();
+    merged = parseDotEnv(ss.str());
+  }
+  const auto env = environment ? *environment : processEnvironment();
+  for (const char* name : kKnown) {
+    if (auto it = env.find(name); it != env.end()) {
+      merged[name] = it->second;
+    }
+  }
+  for (const auto& [k, v] : merged) {
+    apply(c, k, v);
+  }
+
+  CLI::App cli{"llm-gateway serve"};
+  std::map<std::string, std::string> flags;
+  auto opt = [&](const char* flag, const char* name, const char* help) {
+    cli.add_option_function<std::string>(flag, [&flags, name](const std::string& v) { flags[name] = v; },
+                                         help);
+  };
+  opt("--port,-p", "PORT", "listen port (0 = any free port)");
+  opt("--host", "HOST", "listen address");
+  opt("--threads", "THREADS", "event-loop threads (0 = one per core)");
+  opt("--db-path", "DB_PATH", "SQLite database file");
+  opt("--log-level", "LOG_LEVEL", "trace|debug|info|warn|error");
+  opt("--web-dir", "WEB_DIR", "directory of the built web UI");
+  opt("--env", "GATEWAY_ENV", "development|production");
+  opt("--max-body-bytes", "MAX_BODY_BYTES", "request body limit");
+  opt("--shutdown-grace-ms", "SHUTDOWN_GRACE_MS", "grace period for in-flight requests");
+  opt("--presets-url", "LITELLM_PRESETS_URL", "LiteLLM presets URL");
+  std::vector<const char*> argv{"serve"};
+  for (const auto& a : args) {
+    argv.push_back(a.c_str());
+  }
+  try {
+    cli.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::ParseError& e) {
+    throw std::invalid_argument(std::string("command line: ") + e.what());
+  }
+  for (const auto& [k, v] : flags) {
+    apply(c, k, v);
+  }
+  validateConfig(c);
+  return c;
+}
+
+void validateConfig(const Config& c) {
+  if (c.production()) {
+    if (c.jwt_secret.empty()) {
+      throw std::invalid_argument("JWT_SECRET: required in production");
+    }
+    if (c.jwt_secret == kExampleJwtSecret) {
+      throw std::invalid_argument("JWT_SECRET: the example value must not be used in production");
+    }
+    if (c.jwt_secret.size() < 32) {
+      throw std::invalid_argument("JWT_SECRET: must be at least 32 characters in production");
+    }
+    if (c.secret_key.size() < 32) {
+      throw std::invalid_argument("SECRET_KEY: must be at least 32 characters in production");
+    }
+  }
+  if (c.log_level != "trace" && c.log_level != "debug" && c.log_level != "info" &&
+      c.log_level != "warn" && c.log_level != "error" && c.log_level != "off") {
+    throw std::invalid_argument("LOG_LEVEL: must be one of trace, debug, info, warn, error, off");
+  }
+  if (!c.database_url.empty() && c.database_url.rfind("postgres", 0) != 0) {
+    throw std::invalid_argument("DATABASE_URL: must start with postgres:// or postgresql://");
+  }
+}
+
+}  // namespace gw::app

@@ -1,0 +1,123 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/json.hpp"
+
+namespace gw::http {
+
+namespace net = boost::asio;
+namespace bhttp = boost::beast::http;
+
+using Request = bhttp::request<bhttp::string_body>;
+
+/// The connection side of a request: how a response goes out. Implemented by the server's
+/// session; tests may fake it.
+class ResponseWriter {
+public:
+  virtual ~ResponseWriter() = default;
+  /// Writes a complete response. Returns false when the client is gone.
+  virtual net::awaitable<bool> writeResponse(bhttp::response<bhttp::string_body>&& response) = 0;
+  /// Writes the header of a chunked response.
+  virtual net::awaitable<bool> writeStreamHeader(bhttp::response<bhttp::empty_body>&& header) = 0;
+  /// Writes one chunk of a chunked response.
+  virtual net::awaitable<bool> writeChunk(std::string_view data) = 0;
+  /// Ends a chunked response.
+  virtual net::awaitable<bool> writeLastChunk() = 0;
+  /// Completes when the client closes its side of the connection (or the wait is cancelled).
+  virtual net::awaitable<void> waitClientGone() = 0;
+};
+
+/// One request as a handler sees it, and its way to answer. Lives for the duration of the
+/// handler call on the connection's event-loop thread.
+/// @par Thread Safety
+/// Not thread-safe; use only on the connection's thread.
+class RequestContext {
+public:
+  RequestContext(Request& request, ResponseWriter& writer, std::string request_id,
+                 net::ip::address remote)
+      : request_(request), writer_(writer), request_id_(std::move(request_id)),
+        remote_(std::move(remote)), started_(std::chrono::steady_clock::now()) {}
+
+  const Request& request() const { return request_; }
+  Request& mutableRequest() { return request_; }
+  std::string_view method() const { return request_.method_string(); }
+  std::string_view target() const { return request_.target(); }
+  /// The path without the query string.
+  std::string_view path() const;
+  /// The raw query string (after '?'), empty when none.
+  std::string_view query() const;
+  /// A query parameter, percent-decoded; empty when absent.
+  std::string queryParam(std::string_view name) const;
+  std::string_view header(std::string_view name) const;
+  std::string_view body() const { return request_.body(); }
+  const std::string& requestId() const { return request_id_; }
+  const net::ip::address& remoteAddress() const { return remote_; }
+  std::chrono::steady_clock::time_point startedAt() const { return started_; }
+
+  /// Path parameters set by the router (":id" -> "42").
+  std::string_view param(std::string_view name) const;
+  void setParams(std::vector<std::pair<std::string, std::string>> params) {
+    params_ = std::move(params);
+  }
+
+  /// Adds a header to whatever response is sent next.
+  void addHeader(std::string name, std::string value) {
+    extra_headers_.emplace_back(std::move(name), std::move(value));
+  }
+
+  /// Sends a complete response.
+  net::awaitable<void> send(unsigned status, std::string body, std::string_view content_type);
+  net::awaitable<void> sendJson(unsigned status, const json::value& body);
+  /// Sends 204 No Content.
+  net::awaitable<void> sendNoContent();
+
+  /// Starts a chunked response (e.g. SSE). Returns false when the client is gone.
+  net::awaitable<bool> beginStream(unsigned status, std::string_view content_type);
+  net::awaitable<bool> writeChunk(std::string_view data);
+  net::awaitable<bool> endStream();
+  /// Completes when the client disconnects.
+  net::awaitable<void> waitClientGone() { return writer_.waitClientGone(); }
+
+  bool responded() const { return status_ != 0; }
+  /// True once any response byte was handed to the connection (no retry after this).
+  bool responseStarted() const { return status_ != 0; }
+  unsigned status() const { return status_; }
+  bool clientGone() const { return client_gone_; }
+
+  /// Fields for the access-log line (model, provider, tokens, ...).
+  void logField(std::string key, std::string value) {
+    log_fields_.emplace_back(std::move(key), std::move(value));
+  }
+  const std::vector<std::pair<std::string, std::string>>& logFields() const { return log_fields_; }
+
+private:
+  template <class Message>
+  void decorate(Message& m);
+
+  Request& request_;
+  ResponseWriter& writer_;
+  std::string request_id_;
+  net::ip::address remote_;
+  std::chrono::steady_clock::time_point started_;
+  std::vector<std::pair<std::string, std::string>> params_;
+  std::vector<std::pair<std::string, std::string>> extra_headers_;
+  std::vector<std::pair<std::string, std::string>> log_fields_;
+  unsigned status_ = 0;
+  bool client_gone_ = false;
+};
+
+/// Percent-decodes a URL component ('+' as space when `form` is set). nullopt on bad escapes.
+std::optional<std::string> percentDecode(std::string_view in, bool form = false);
+
+}  // namespace gw::http

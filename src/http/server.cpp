@@ -1,0 +1,447 @@
+#include "http/server.hpp"
+
+#include <sys/socket.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <list>
+#include <optional>
+#include <random>
+
+#include "core/log.hpp"
+#include "http/errors.hpp"
+
+namespace gw::http {
+
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+constexpr auto kTuple = net::as_tuple(net::use_awaitable);
+
+namespace {
+
+thread_local int tl_loop_index = -1;
+
+/// Cheap unique ids: a random per-thread prefix and a counter.
+std::string newRequestId() {
+  thread_local std::uint64_t prefix = std::random_device{}() ^ (std::uint64_t(std::random_device{}()) << 32);
+  thread_local std::uint64_t counter = 0;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%016llx%08llx", static_cast<unsigned long long>(prefix),
+                static_cast<unsigned long long>(++counter & 0xFFFFFFFFull));
+  return buf;
+}
+
+bool validRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) {
+    return false;
+  }
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.' || c == ':';
+    if (!ok) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+class Session;
+
+struct Server::Loop {
+  explicit Loop(int index) : index(index), acceptor(ioc) {}
+  int index;
+  net::io_context ioc{1};
+  tcp::acceptor acceptor;
+  std::list<Session*> sessions;  // touched only on this loop's thread
+  bool stopping = false;
+};
+
+class Session final : public ResponseWriter {
+public:
+  Session(tcp::socket socket, Server::Loop& loop, const Router& router,
+          const ServerOptions& options, std::atomic<int>& active)
+      : stream_(std::move(socket)), loop_(loop), router_(router), options_(options),
+        active_(active) {
+    boost::system::error_code ec;
+    remote_ = stream_.socket().remote_endpoint(ec).address();
+    it_ = loop_.sessions.insert(loop_.sessions.end(), this);
+    ++active_;
+  }
+  ~Session() override {
+    loop_.sessions.erase(it_);
+    --active_;
+  }
+
+  bool idle() const { return idle_; }
+  void close() {
+    boost::system::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.socket().close(ec);
+  }
+
+  net::awaitable<void> run();
+
+  net::awaitable<bool> writeResponse(bhttp::response<bhttp::string_body>&& response) override {
+    if (closing_) {
+      response.keep_alive(false);
+    }
+    stream_.expires_after(options_.idle_timeout);
+    auto [ec, n] = co_await bhttp::async_write(stream_, response, kTuple);
+    bytes_out_ += n;
+    keep_alive_ = response.keep_alive();
+    co_return !ec;
+  }
+
+  net::awaitable<bool> writeStreamHeader(bhttp::response<bhttp::empty_body>&& header) override {
+    if (closing_) {
+      header.keep_alive(false);
+    }
+    keep_alive_ = header.keep_alive();
+    bhttp::response_serializer<bhttp::empty_body> sr{header};
+    stream_.expires_after(options_.idle_timeout);
+    auto [ec, n] = co_await bhttp::async_write_header(stream_, sr, kTuple);
+    bytes_out_ += n;
+    co_return !ec;
+  }
+
+  net::awaitable<bool> writeChunk(std::string_view data) override {
+    if (data.empty()) {
+      co_return true;
+    }
+    stream_.expires_after(options_.idle_timeout);
+    auto [ec, n] = co_await net::async_write(
+        stream_, bhttp::make_chunk(net::const_buffer(data.data(), data.size())), kTuple);
+    bytes_out_ += n;
+    co_return !ec;
+  }
+
+  net::awaitable<bool> writeLastChunk() override {
+    stream_.expires_after(options_.idle_timeout);
+    auto [ec, n] = co_await net::async_write(stream_, bhttp::make_chunk_last(), kTuple);
+    bytes_out_ += n;
+    co_return !ec;
+  }
+
+  net::awaitable<void> waitClientGone() override {
+    auto& sock = stream_.socket();
+    for (;;) {
+      auto [ec] = co_await sock.async_wait(tcp::socket::wait_read, kTuple);
+      if (ec == net::error::operation_aborted) {
+        // Cancelled by the caller (the other branch finished): not a disconnect, but the
+        // caller ignores our result then anyway.
+        co_return;
+      }
+      if (ec) {
+        co_return;
+      }
+      char byte;
+      const auto r = ::recv(sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+        co_return;  // EOF or error: the client is gone
+      }
+      if (r > 0) {
+        // A pipelined request is waiting; we cannot watch further without consuming it.
+        net::steady_timer forever(co_await net::this_coro::executor,
+                                  std::chrono::steady_clock::time_point::max());
+        co_await forever.async_wait(kTuple);
+        co_return;
+      }
+    }
+  }
+
+private:
+  net::awaitable<void> sendSimpleError(const Error& error, std::string_view path, bool close);
+  net::awaitable<bool> handleOne(bhttp::request_parser<bhttp::string_body>& parser);
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  Server::Loop& loop_;
+  const Router& router_;
+  const ServerOptions& options_;
+  std::atomic<int>& active_;
+  std::list<Session*>::iterator it_;
+  net::ip::address remote_;
+  bool idle_ = true;
+  bool closing_ = false;
+  bool keep_alive_ = true;
+  std::size_t bytes_out_ = 0;
+};
+
+net::awaitable<void> Session::sendSimpleError(const Error& error, std::string_view path,
+                                              bool close) {
+  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(httpStatus(error)), 11};
+  res.set(bhttp::field::content_type, "application/json");
+  res.set("x-request-id", newRequestId());
+  res.body() = json::serialize(errorBodyFor(path, error));
+  res.keep_alive(!close);
+  res.prepare_payload();
+  co_await writeResponse(std::move(res));
+}
+
+net::awaitable<void> Session::run() {
+  for (;;) {
+    // Wait for the first byte of the next request under the keep-alive idle timeout, then
+    // read the header under the (shorter) header timeout.
+    idle_ = true;
+    if (loop_.stopping) {
+      break;
+    }
+    if (buffer_.size() == 0) {
+      stream_.expires_after(options_.idle_timeout);
+      auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), kTuple);
+      if (ec) {
+        break;
+      }
+      buffer_.commit(n);
+    }
+    idle_ = false;
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
+    parser.body_limit(options_.max_body_bytes);
+    if (!co_await handleOne(parser) || !keep_alive_ || loop_.stopping) {
+      break;
+    }
+  }
+  boost::system::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+net::awaitable<bool> Session::handleOne(bhttp::request_parser<bhttp::string_body>& parser) {
+  stream_.expires_after(options_.header_timeout);
+  {
+    auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, parser, kTuple);
+    if (ec == bhttp::error::header_limit) {
+      co_await sendSimpleError(Error{ErrorCode::InvalidRequest, "request header too large"}, "",
+                               true);
+      co_return false;
+    }
+    if (ec) {
+      if (ec != net::error::eof && ec != beast::error::timeout &&
+          ec != net::error::connection_reset && ec != net::error::operation_aborted) {
+        co_await sendSimpleError(Error::invalid("malformed HTTP request"), "", true);
+      }
+      co_return false;
+    }
+  }
+  const std::string path(parser.get().target().substr(0, parser.get().target().find('?')));
+  if (const auto len = parser.content_length(); len && *len > options_.max_body_bytes) {
+    co_await sendSimpleError(Error{ErrorCode::PayloadTooLarge,
+                                   "request body exceeds " +
+                                       std::to_string(options_.max_body_bytes) + " bytes"},
+                             path, true);
+    co_return false;
+  }
+  if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    auto [ec, n] = co_await net::async_write(stream_, net::buffer(kContinue), kTuple);
+    if (ec) {
+      co_return false;
+    }
+  }
+  if (!parser.is_done()) {
+    stream_.expires_after(options_.body_timeout);
+    auto [ec, n] = co_await bhttp::async_read(stream_, buffer_, parser, kTuple);
+    if (ec == bhttp::error::body_limit) {
+      co_await sendSimpleError(Error{ErrorCode::PayloadTooLarge,
+                                     "request body exceeds " +
+                                         std::to_string(options_.max_body_bytes) + " bytes"},
+                               path, true);
+      co_return false;
+    }
+    if (ec) {
+      co_return false;
+    }
+  }
+  // The handler owns its deadlines; the stream's timer is re-armed for each write.
+  stream_.expires_never();
+
+  Request req = parser.release();
+  keep_alive_ = req.keep_alive();
+  closing_ = loop_.stopping;
+  std::string incoming_id(req["x-request-id"]);
+  RequestContext ctx(req, *this, validRequestId(incoming_id) ? incoming_id : newRequestId(),
+                     remote_);
+  std::vector<std::pair<std::string, std::string>> params;
+  Router::Match match;
+  const Handler* h = router_.find(req.method_string(), path, params, match);
+  if (!h && match == Router::Match::NotFound && router_.fallback() &&
+      (req.method() == bhttp::verb::get || req.method() == bhttp::verb::head)) {
+    h = router_.fallback();
+  }
+  bool failed = false;
+  try {
+    if (h) {
+      ctx.setParams(std::move(params));
+      co_await (*h)(ctx);
+    } else if (match == Router::Match::MethodNotAllowed) {
+      co_await ctx.sendJson(405, errorBodyFor(path, Error{ErrorCode::MethodNotAllowed,
+                                                          "method not allowed for this path"}));
+    } else {
+      co_await ctx.sendJson(404, errorBodyFor(path, Error::notFound("no route for " + path)));
+    }
+  } catch (const std::exception& e) {
+    GW_LOG_ERROR("handler failed{}{}", log::kv("request_id", ctx.requestId()),
+                 log::kv("error", e.what()));
+    failed = true;
+  }
+  if (failed && ctx.responded()) {
+    keep_alive_ = false;  // a half-sent response cannot be repaired
+  }
+  if (!ctx.responded()) {
+    co_await ctx.sendJson(500, errorBodyFor(path, Error::internal("handler sent no response")));
+  }
+  if (options_.access_log) {
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - ctx.startedAt())
+                        .count();
+    std::string fields;
+    for (const auto& [k, v] : ctx.logFields()) {
+      fields += log::kv(k, v);
+    }
+    GW_LOG_INFO("access{}{}{}{}{}{}{}", log::kv("method", std::string_view(req.method_string())),
+                log::kv("path", path), log::kv("status", static_cast<long long>(ctx.status())),
+                log::kv("latency_ms", std::to_string(static_cast<double>(us) / 1000.0)),
+                log::kv("remote", remote_.to_string()), log::kv("request_id", ctx.requestId()),
+                fields);
+  }
+  co_return !ctx.clientGone();
+}
+
+Server::Server(ServerOptions options, const Router& router)
+    : options_(std::move(options)), router_(router) {
+  const unsigned n = options_.threads == 0 ? std::max(1u, std::thread::hardware_concurrency())
+                                           : options_.threads;
+  for (unsigned i = 0; i < n; ++i) {
+    loops_.push_back(std::make_unique<Loop>(static_cast<int>(i)));
+  }
+}
+
+Server::~Server() {
+  if (!threads_.empty() && !stopped_) {
+    stop();
+  }
+}
+
+net::io_context& Server::loop(std::size_t i) { return loops_.at(i)->ioc; }
+
+int Server::currentLoopIndex() { return tl_loop_index; }
+
+void Server::bind() {
+  const auto address = net::ip::make_address(options_.host);
+  unsigned short port = options_.port;
+  for (auto& loop : loops_) {
+    tcp::endpoint ep{address, port};
+    loop->acceptor.open(ep.protocol());
+    loop->acceptor.set_option(tcp::acceptor::reuse_address(true));
+    const int one = 1;
+    ::setsockopt(loop->acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    loop->acceptor.bind(ep);
+    loop->acceptor.listen(net::socket_base::max_listen_connections);
+    // With port 0 the first listener picks the port and the others share it.
+    port = loop->acceptor.local_endpoint().port();
+  }
+  port_ = port;
+}
+
+namespace {
+
+net::awaitable<void> acceptLoop(Server::Loop& loop, const Router& router,
+                                const ServerOptions& options, std::atomic<int>& active) {
+  for (;;) {
+    auto [ec, socket] = co_await loop.acceptor.async_accept(kTuple);
+    if (ec) {
+      if (loop.stopping || ec == net::error::operation_aborted) {
+        co_return;
+      }
+      continue;  // EMFILE and the like: keep serving the connections we have
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto session = std::make_unique<Session>(std::move(socket), loop, router, options, active);
+    net::co_spawn(
+        loop.ioc, [s = std::move(session)]() -> net::awaitable<void> { co_await s->run(); },
+        net::detached);
+  }
+}
+
+}  // namespace
+
+void Server::start() {
+  for (auto& loop : loops_) {
+    net::co_spawn(loop->ioc, acceptLoop(*loop, router_, options_, active_), net::detached);
+  }
+  for (auto& loop : loops_) {
+    threads_.emplace_back([l = loop.get()] {
+      tl_loop_index = l->index;
+      auto guard = net::make_work_guard(l->ioc);
+      l->ioc.run();
+    });
+  }
+}
+
+void Server::stop() {
+  if (stopped_) {
+    return;
+  }
+  stopped_ = true;
+  for (auto& loop : loops_) {
+    net::post(loop->ioc, [l = loop.get()] {
+      l->stopping = true;
+      boost::system::error_code ec;
+      l->acceptor.close(ec);
+      for (Session* s : l->sessions) {
+        if (s->idle()) {
+          s->close();
+        }
+      }
+    });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + options_.shutdown_grace;
+  while (active_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  // Grace is over: close whatever is still open.
+  for (auto& loop : loops_) {
+    net::post(loop->ioc, [l = loop.get()] {
+      for (Session* s : l->sessions) {
+        s->close();
+      }
+    });
+  }
+  const auto hard = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (active_.load() > 0 && std::chrono::steady_clock::now() < hard) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  for (auto& loop : loops_) {
+    loop->ioc.stop();
+  }
+  wait();
+}
+
+void Server::wait() {
+  for (auto& t : threads_) {
+    if (t.joinable()) {
+      t.join();
+    }
+  }
+}
+
+}  // namespace gw::http
