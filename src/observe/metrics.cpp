@@ -34,13 +34,18 @@ std::vector<std::string> decodeLabels(std::string_view key) {
   return out;
 }
 
-std::string escapeHelp(std::string_view v) {
+/// Escapes backslash and newline, and the double quote too in label values (HELP text keeps
+/// its quotes, as the format requires).
+std::string escapeText(std::string_view v, bool quote) {
   std::string out;
+  out.reserve(v.size());
   for (const char c : v) {
     if (c == '\\') {
       out += "\\\\";
     } else if (c == '\n') {
       out += "\\n";
+    } else if (quote && c == '"') {
+      out += "\\\"";
     } else {
       out += c;
     }
@@ -233,7 +238,7 @@ std::string MetricsRegistry::render() const {
                               : e.gauge     ? e.gauge->help()
                               : e.histogram ? e.histogram->help()
                                             : e.help;
-    out += "# HELP " + name + " " + escapeHelp(help) + "\n";
+    out += "# HELP " + name + " " + escapeText(help, false) + "\n";
     out += "# TYPE " + name + " " + std::string(typeName(e.type)) + "\n";
     if (e.counter) {
       renderSamples(out, name, e.counter->labelNames(), samplesOf(*e.counter));
@@ -248,22 +253,7 @@ std::string MetricsRegistry::render() const {
   return out;
 }
 
-std::string escapeLabelValue(std::string_view v) {
-  std::string out;
-  out.reserve(v.size());
-  for (const char c : v) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+std::string escapeLabelValue(std::string_view v) { return escapeText(v, true); }
 
 std::string formatMetricValue(double v) {
   if (std::isnan(v)) {

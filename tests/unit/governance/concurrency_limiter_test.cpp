@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "unit/governance/peak_tracker.hpp"
+
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -48,8 +50,7 @@ TEST(ConcurrencyLimiter, MovedPermitReleasesOnce) {
 TEST(ConcurrencyLimiter, LimitHoldsUnderLoad) {
   ConcurrencyLimiter limiter;
   constexpr int kLimit = 3;
-  std::atomic<int> inside{0};
-  std::atomic<int> peak{0};
+  testing::PeakTracker tracker;
   std::atomic<int> admitted{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 16; ++t) {
@@ -60,18 +61,15 @@ TEST(ConcurrencyLimiter, LimitHoldsUnderLoad) {
           continue;
         }
         ++admitted;
-        const int now = ++inside;
-        int seen = peak.load();
-        while (now > seen && !peak.compare_exchange_weak(seen, now)) {
-        }
-        --inside;
+        tracker.enter();
+        tracker.leave();
       }
     });
   }
   for (auto& t : threads) {
     t.join();
   }
-  EXPECT_LE(peak.load(), kLimit);
+  EXPECT_LE(tracker.peak(), kLimit);
   EXPECT_GT(admitted.load(), 0);
   EXPECT_EQ(limiter.inFlight(9), 0);
 }

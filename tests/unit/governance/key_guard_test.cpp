@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "unit/governance/peak_tracker.hpp"
+
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -72,8 +74,7 @@ TEST_F(KeyGuardTest, ConcurrencySlotHeldUntilSettled) {
 TEST_F(KeyGuardTest, ConcurrencyLimitHoldsUnderLoad) {
   KeyLimits l;
   l.max_concurrency = 4;
-  std::atomic<int> inside{0};
-  std::atomic<int> peak{0};
+  testing::PeakTracker tracker;
   std::vector<std::thread> threads;
   for (int t = 0; t < 12; ++t) {
     threads.emplace_back([&] {
@@ -82,11 +83,8 @@ TEST_F(KeyGuardTest, ConcurrencyLimitHoldsUnderLoad) {
         if (!a) {
           continue;
         }
-        const int n = ++inside;
-        int seen = peak.load();
-        while (n > seen && !peak.compare_exchange_weak(seen, n)) {
-        }
-        --inside;
+        tracker.enter();
+        tracker.leave();
         guard_.settle(*a, {}, 0);
       }
     });
@@ -94,7 +92,7 @@ TEST_F(KeyGuardTest, ConcurrencyLimitHoldsUnderLoad) {
   for (auto& t : threads) {
     t.join();
   }
-  EXPECT_LE(peak.load(), 4);
+  EXPECT_LE(tracker.peak(), 4);
   EXPECT_EQ(guard_.concurrency().inFlight(1), 0);
 }
 
