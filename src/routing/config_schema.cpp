@@ -1,5 +1,6 @@
 #include "routing/config_schema.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -19,24 +20,26 @@ void MapProviderDirectory::addConfig(std::int64_t id, json::value config) {
   configs_[id] = std::move(config);
 }
 
+namespace {
+
+template <class Pred>
+std::shared_ptr<const providers::ProviderConfig> findProvider(
+    const std::vector<std::shared_ptr<const providers::ProviderConfig>>& list, Pred pred) {
+  const auto it = std::find_if(list.begin(), list.end(), [&](const auto& p) { return pred(*p); });
+  return it == list.end() ? nullptr : *it;
+}
+
+}  // namespace
+
 std::shared_ptr<const providers::ProviderConfig> MapProviderDirectory::findById(
     std::int64_t id) const {
-  for (const auto& p : providers_) {
-    if (p->id == id) {
-      return p;
-    }
-  }
-  return nullptr;
+  return findProvider(providers_, [&](const providers::ProviderConfig& p) { return p.id == id; });
 }
 
 std::shared_ptr<const providers::ProviderConfig> MapProviderDirectory::findByName(
     std::string_view name) const {
-  for (const auto& p : providers_) {
-    if (p->name == name) {
-      return p;
-    }
-  }
-  return nullptr;
+  return findProvider(providers_,
+                      [&](const providers::ProviderConfig& p) { return p.name == name; });
 }
 
 std::optional<ProviderTypeInfo> MapProviderDirectory::findType(std::string_view type) const {
