@@ -1,0 +1,211 @@
+#include "providers/adapter_util.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+
+namespace gw::providers {
+
+Error makeError(ErrorCode code, std::string message, std::string param) {
+  Error e;
+  e.code = code;
+  e.message = std::move(message);
+  e.param = std::move(param);
+  return e;
+}
+
+std::string indexPath(std::string_view base, std::size_t i) {
+  return std::string(base) + "[" + std::to_string(i) + "]";
+}
+
+std::string joinUrl(std::string_view base, std::string_view path) {
+  while (!base.empty() && base.back() == '/') {
+    base.remove_suffix(1);
+  }
+  std::string url(base);
+  url.append(path);
+  return url;
+}
+
+void appendExtraHeaders(Headers& headers, const ProviderConfig& provider) {
+  headers.insert(headers.end(), provider.extra_headers.begin(), provider.extra_headers.end());
+}
+
+std::optional<int> retryAfterSeconds(const Headers& headers) {
+  if (const auto* ms = findHeader(headers, "retry-after-ms")) {
+    double v = 0;
+    auto [p, ec] = std::from_chars(ms->data(), ms->data() + ms->size(), v);
+    if (ec == std::errc{} && v >= 0) {
+      return static_cast<int>(std::ceil(v / 1000.0));
+    }
+  }
+  if (const auto* ra = findHeader(headers, "retry-after")) {
+    double v = 0;
+    auto [p, ec] = std::from_chars(ra->data(), ra->data() + ra->size(), v);
+    if (ec == std::errc{} && p == ra->data() + ra->size() && v >= 0 && v < 1e9) {
+      return static_cast<int>(std::ceil(v));
+    }
+  }
+  return std::nullopt;
+}
+
+Result<json::object> parseUpstreamJson(std::string_view body) {
+  auto parsed = parseJsonObject(body);
+  if (!parsed) {
+    return makeError(ErrorCode::UpstreamError, "the provider answered malformed JSON");
+  }
+  return std::move(*parsed);
+}
+
+namespace {
+
+bool isTokenChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+         c == '/' || c == '+' || c == '=' || c == '*';
+}
+
+bool looksLikeSecret(std::string_view token) {
+  static constexpr std::string_view kPrefixes[] = {"sk-",  "sk_",  "AKIA", "ASIA",  "bce-v3/",
+                                                   "AIza", "xai-", "gsk_", "pplx-", "key-"};
+  for (auto prefix : kPrefixes) {
+    if (token.size() >= prefix.size() + 4 && token.substr(0, prefix.size()) == prefix) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string redactSecrets(std::string_view message) {
+  std::string out;
+  out.reserve(message.size());
+  std::size_t i = 0;
+  bool after_bearer = false;
+  while (i < message.size()) {
+    if (!isTokenChar(message[i])) {
+      out.push_back(message[i++]);
+      continue;
+    }
+    std::size_t j = i;
+    while (j < message.size() && isTokenChar(message[j])) {
+      ++j;
+    }
+    const std::string_view token = message.substr(i, j - i);
+    if (after_bearer || looksLikeSecret(token)) {
+      out.append("***");
+    } else {
+      out.append(token);
+    }
+    after_bearer = token == "Bearer" || token == "bearer";
+    i = j;
+  }
+  return out;
+}
+
+Error upstreamError(const UpstreamResponse& response, std::string message) {
+  Error e = makeError(ErrorCode::UpstreamError, redactSecrets(message));
+  e.upstream_status = response.status;
+  e.retry_after_seconds = retryAfterSeconds(response.headers);
+  return e;
+}
+
+Usage usageFromOpenAi(const json::object& usage) {
+  Usage u;
+  u.prompt_tokens = getInt(usage, "prompt_tokens").value_or(0);
+  u.completion_tokens = getInt(usage, "completion_tokens").value_or(0);
+  if (const auto* details = getObject(usage, "prompt_tokens_details")) {
+    u.cached_tokens = getInt(*details, "cached_tokens").value_or(0);
+  } else if (auto hit = getInt(usage, "prompt_cache_hit_tokens")) {
+    u.cached_tokens = *hit;  // DeepSeek's older field
+  }
+  u.known = true;
+  return u;
+}
+
+json::object usageToOpenAi(const Usage& usage) {
+  json::object o;
+  o["prompt_tokens"] = usage.prompt_tokens;
+  o["completion_tokens"] = usage.completion_tokens;
+  o["total_tokens"] = usage.totalTokens();
+  if (usage.cached_tokens > 0) {
+    o["prompt_tokens_details"] = json::object{{"cached_tokens", usage.cached_tokens}};
+  }
+  return o;
+}
+
+namespace {
+
+// Howard Hinnant's days_from_civil.
+std::int64_t daysFromCivil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+bool readInt(std::string_view s, std::size_t pos, std::size_t len, int& out) {
+  if (pos + len > s.size()) {
+    return false;
+  }
+  auto [p, ec] = std::from_chars(s.data() + pos, s.data() + pos + len, out);
+  return ec == std::errc{} && p == s.data() + pos + len;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parseRfc3339(std::string_view text) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  if (text.size() < 20 || !readInt(text, 0, 4, y) || text[4] != '-' || !readInt(text, 5, 2, mo) ||
+      text[7] != '-' || !readInt(text, 8, 2, d) || (text[10] != 'T' && text[10] != 't') ||
+      !readInt(text, 11, 2, h) || text[13] != ':' || !readInt(text, 14, 2, mi) || text[16] != ':' ||
+      !readInt(text, 17, 2, sec) || mo < 1 || mo > 12 || d < 1 || d > 31) {
+    return std::nullopt;
+  }
+  return daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
+         mi * 60 + sec;
+}
+
+std::optional<std::string> openAiErrorMessage(const json::value& body) {
+  if (!body.is_object()) {
+    return std::nullopt;
+  }
+  const auto& o = body.get_object();
+  if (const auto* err = o.if_contains("error")) {
+    if (err->is_string()) {
+      return std::string(err->get_string());
+    }
+    if (err->is_object()) {
+      if (auto m = getStringView(err->get_object(), "message")) {
+        return std::string(*m);
+      }
+    }
+  }
+  for (const char* key : {"message", "detail", "msg"}) {
+    if (auto m = getStringView(o, key)) {
+      return std::string(*m);
+    }
+  }
+  return std::nullopt;
+}
+
+Result<void> SseStreamTranslator::onData(std::string_view bytes, std::vector<json::object>& out) {
+  std::vector<http::sse::SseEvent> events;
+  if (auto r = parser_.feed(bytes, events); !r) {
+    return r.error();
+  }
+  return handleEvents(events, out);
+}
+
+Result<void> SseStreamTranslator::onEnd(std::vector<json::object>& out) {
+  std::vector<http::sse::SseEvent> events;
+  parser_.finish(events);
+  if (auto r = handleEvents(events, out); !r) {
+    return r;
+  }
+  return onStreamEnd(out);
+}
+
+}  // namespace gw::providers

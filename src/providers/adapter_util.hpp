@@ -1,0 +1,72 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/json.hpp"
+#include "core/result.hpp"
+#include "http/sse/sse_parser.hpp"
+#include "providers/provider.hpp"
+
+/// Small pure helpers shared by the adapters (URLs, headers, usage, upstream errors).
+namespace gw::providers {
+
+/// An error value with `code`, `message` and the offending field `param`.
+Error makeError(ErrorCode code, std::string message, std::string param = {});
+
+/// `base` + "[i]", for error paths such as "messages[2].content[0]".
+std::string indexPath(std::string_view base, std::size_t i);
+
+/// `base` without trailing slashes + `path` (which starts with '/').
+std::string joinUrl(std::string_view base, std::string_view path);
+
+/// Appends `provider.extra_headers` to `headers`.
+void appendExtraHeaders(Headers& headers, const ProviderConfig& provider);
+
+/// Seconds from `Retry-After` (delta-seconds) or `retry-after-ms`; nullopt when absent or an
+/// HTTP-date (which would need a clock).
+std::optional<int> retryAfterSeconds(const Headers& headers);
+
+/// Parses an upstream 2xx body; malformed JSON is an UpstreamError (never the client's fault).
+Result<json::object> parseUpstreamJson(std::string_view body);
+
+/// Masks tokens that look like credentials (sk-..., Bearer ..., AKIA...) in upstream messages.
+std::string redactSecrets(std::string_view message);
+
+/// An UpstreamError carrying the upstream status, the (redacted) message and Retry-After.
+Error upstreamError(const UpstreamResponse& response, std::string message);
+
+/// Reads OpenAI's usage object (prompt/completion tokens, prompt_tokens_details.cached_tokens).
+Usage usageFromOpenAi(const json::object& usage);
+
+/// Writes OpenAI's usage object, with prompt_tokens_details.cached_tokens when non-zero.
+json::object usageToOpenAi(const Usage& usage);
+
+/// Seconds since the epoch of an RFC 3339 UTC time ("2024-10-22T00:00:00Z"); nullopt if bad.
+std::optional<std::int64_t> parseRfc3339(std::string_view text);
+
+/// The error message of an upstream error body in any of the common shapes:
+/// {"error":{"message"}}, {"error":"text"}, {"message"}, {"detail"}; nullopt if none.
+std::optional<std::string> openAiErrorMessage(const json::value& body);
+
+/// Base of the translators whose upstream speaks SSE: splits the bytes into events and hands
+/// them to handleEvents(); at the end of the stream flushes the parser, then calls
+/// onStreamEnd(). One per attempt; not thread-safe.
+class SseStreamTranslator : public StreamTranslator {
+public:
+  Result<void> onData(std::string_view bytes, std::vector<json::object>& out) final;
+  Result<void> onEnd(std::vector<json::object>& out) final;
+
+protected:
+  /// Handles complete events in order; an error ends the stream.
+  virtual Result<void> handleEvents(std::vector<http::sse::SseEvent>& events,
+                                    std::vector<json::object>& out) = 0;
+  /// Called once after the last event; appends final chunks or reports a truncated stream.
+  virtual Result<void> onStreamEnd(std::vector<json::object>& /*out*/) { return {}; }
+
+private:
+  http::sse::SseParser parser_;
+};
+
+}  // namespace gw::providers
