@@ -23,6 +23,8 @@ export default tseslint.config(
       'vue/html-closing-bracket-newline': 'off',
       'vue/multiline-html-element-content-newline': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      // Recursive editors (routing) edit one shared reactive tree in place; reassigning a prop stays forbidden.
+      'vue/no-mutating-props': ['error', { shallowOnly: true }],
     },
   },
   {
