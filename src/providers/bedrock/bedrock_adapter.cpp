@@ -74,6 +74,10 @@ Result<void> authenticate(UpstreamRequest& req, const Target& t, const ProviderC
     req.headers.emplace_back("authorization", "Bearer " + p.api_key);
     return {};
   }
+  if (options.unix_time <= 0) {
+    // A bug in the caller, not a provider problem: SigV4 needs the current time.
+    return Error::internal("bedrock: RequestOptions::unix_time must be set to sign requests");
+  }
   sigv4::SignInput in;
   in.method = req.method;
   in.url = req.url;

@@ -21,7 +21,8 @@
 /// - `base_url` overrides the runtime endpoint (tests point it at a mock); `{region}` in it is
 ///   replaced. List models then uses the same origin unless it is a `bedrock-runtime.` host.
 ///
-/// Requests are signed at `RequestOptions::unix_time`; the caller must set it.
+/// Requests are signed at `RequestOptions::unix_time`; the caller must set it (0 is an
+/// ErrorCode::Internal error when signing).
 namespace gw::providers::bedrock {
 
 /// A new Bedrock adapter. Stateless and thread-safe.

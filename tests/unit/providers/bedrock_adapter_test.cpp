@@ -269,6 +269,15 @@ TEST_F(BedrockTest, MissingRegionOrCredentialsIsAConfigError) {
   EXPECT_FALSE(build(kSimple));
 }
 
+TEST_F(BedrockTest, SigningWithoutATimeIsAnInternalError) {
+  RequestOptions o = options();
+  o.unix_time = 0;
+  auto req = adapter_->buildRequest(Operation::ChatCompletions,
+                                    parseJson(kSimple).value().as_object(), provider_, o);
+  ASSERT_FALSE(req);
+  EXPECT_EQ(req.error().code, ErrorCode::Internal);
+}
+
 struct BadRequestCase {
   const char* name;
   const char* body;
