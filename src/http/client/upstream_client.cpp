@@ -4,6 +4,7 @@
 #include <openssl/x509_vfy.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -22,7 +23,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -134,7 +134,8 @@ Error ioError(const error_code& ec, std::string_view stage, const std::string& h
     return makeError(ErrorCode::UpstreamError,
                      "malformed upstream response " + where + ": " + ec.message());
   }
-  return makeError(ErrorCode::UpstreamUnavailable, "upstream " + where + " failed: " + ec.message());
+  return makeError(ErrorCode::UpstreamUnavailable,
+                   "upstream " + where + " failed: " + ec.message());
 }
 
 bool isCancelled(const net::cancellation_state& state) {
@@ -144,9 +145,8 @@ bool isCancelled(const net::cancellation_state& state) {
 char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return lower(x) == lower(y);
-         });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return lower(x) == lower(y); });
 }
 
 bool isTokenChar(char c) {
@@ -242,7 +242,8 @@ struct UpstreamClient::Core {
         throw std::runtime_error("only http:// proxies are supported");
       }
       if (!parsed->user.empty() || !parsed->password.empty()) {
-        proxy_authorization = "Basic " + crypto::base64Encode(parsed->user + ":" + parsed->password);
+        proxy_authorization =
+            "Basic " + crypto::base64Encode(parsed->user + ":" + parsed->password);
       }
       proxy = std::move(parsed->origin);
     }
@@ -288,12 +289,13 @@ struct UpstreamClient::Core {
 
   /// Parks a connection whose last response was read completely.
   void release(ConnectionPtr conn) {
-    if (options.max_idle_per_origin == 0 || !conn->tcp().socket().is_open()) {
+    // Bytes past the response mean the exchange is out of step: never reuse such a connection.
+    if (options.max_idle_per_origin == 0 || !conn->tcp().socket().is_open() ||
+        conn->buffer.size() != 0) {
       conn->close();
       return;
     }
     conn->tcp().expires_never();
-    conn->buffer.clear();
     const auto now = SteadyClock::now();
     conn->idle_since = now;
     auto& stack = idle[conn->pool_key];
@@ -368,8 +370,8 @@ struct UpstreamClient::Core {
       endpoints->push_back(entry.endpoint());
     }
     if (endpoints->empty()) {
-      co_return makeError(ErrorCode::UpstreamUnavailable, "DNS lookup of " + hop.host +
-                                                              " returned no address");
+      co_return makeError(ErrorCode::UpstreamUnavailable,
+                          "DNS lookup of " + hop.host + " returned no address");
     }
     dns[key] = DnsEntry{endpoints, now + options.dns_ttl};
     co_return std::shared_ptr<const std::vector<tcp::endpoint>>(std::move(endpoints));
@@ -377,8 +379,8 @@ struct UpstreamClient::Core {
 
   /// Opens an HTTP CONNECT tunnel to `origin` over a connection to the proxy.
   net::awaitable<Result<void>> tunnel(beast::tcp_stream& stream, const Origin& origin) {
-    std::string request = "CONNECT " + origin.authority() + " HTTP/1.1\r\nHost: " +
-                          origin.authority() + "\r\n";
+    std::string request =
+        "CONNECT " + origin.authority() + " HTTP/1.1\r\nHost: " + origin.authority() + "\r\n";
     if (!proxy_authorization.empty()) {
       request += "Proxy-Authorization: " + proxy_authorization + "\r\n";
     }
@@ -460,8 +462,7 @@ struct UpstreamClient::Core {
         co_return done.error();
       }
     } else {
-      conn = std::make_unique<Connection>(std::in_place_type<beast::tcp_stream>,
-                                          std::move(stream));
+      conn = std::make_unique<Connection>(std::in_place_type<beast::tcp_stream>, std::move(stream));
     }
     conn->pool_key = origin.key();
     ++stats.connections_opened;
@@ -509,10 +510,9 @@ struct UpstreamClient::Core {
       }
       const bool may_retry = conn->reused && attempt == 0;
       conn->tcp().expires_at(deadline.at);
-      const std::array<net::const_buffer, 2> buffers{net::buffer(*head),
-                                                     net::buffer(request.body)};
-      auto [wec, written] = co_await withStream(
-          *conn, [&](auto& s) { return net::async_write(s, buffers, kTuple); });
+      const std::array<net::const_buffer, 2> buffers{net::buffer(*head), net::buffer(request.body)};
+      auto [wec, written] =
+          co_await withStream(*conn, [&](auto& s) { return net::async_write(s, buffers, kTuple); });
       if (wec) {
         conn->close();
         if (may_retry && wec != beast::error::timeout && !isCancelled(state)) {
@@ -528,8 +528,8 @@ struct UpstreamClient::Core {
       if (request.method == "HEAD") {
         parser->skip(true);
       }
-      const Deadline header_deadline = Deadline::earliest(
-          first_byte, Deadline::after(options.first_byte_timeout));
+      const Deadline header_deadline =
+          Deadline::earliest(first_byte, Deadline::after(options.first_byte_timeout));
       ex.conn->tcp().expires_at(header_deadline.at);
       auto [rec, read] = co_await withStream(*ex.conn, [&](auto& s) {
         return bhttp::async_read_header(s, ex.conn->buffer, *parser, kTuple);
@@ -605,9 +605,8 @@ struct StreamResponse::Impl {
       body.data = piece.data();
       body.size = piece.size();
       conn->tcp().expires_at(expiry);
-      auto [ec, n] = co_await withStream(*conn, [&](auto& s) {
-        return bhttp::async_read_some(s, conn->buffer, parser, kTuple);
-      });
+      auto [ec, n] = co_await withStream(
+          *conn, [&](auto& s) { return bhttp::async_read_some(s, conn->buffer, parser, kTuple); });
       if (ec == bhttp::error::need_buffer) {
         ec = {};
       }
@@ -647,8 +646,8 @@ const providers::Headers& StreamResponse::headers() const {
 
 bool StreamResponse::done() const { return impl_ && impl_->parser.is_done(); }
 
-net::awaitable<Result<std::string_view>> StreamResponse::next(std::chrono::milliseconds idle_timeout,
-                                                              Deadline total) {
+net::awaitable<Result<std::string_view>> StreamResponse::next(
+    std::chrono::milliseconds idle_timeout, Deadline total) {
   if (!impl_) {
     co_return makeError(ErrorCode::UpstreamUnavailable, "empty upstream stream");
   }
@@ -714,8 +713,8 @@ net::awaitable<Result<providers::UpstreamResponse>> UpstreamClient::send(
     bhttp::response_parser<bhttp::string_body> parser(std::move(*header));
     if (length && *length > limit) {
       conn.close();
-      co_return makeError(ErrorCode::UpstreamError, "upstream response body too large: " +
-                                                        ex->host);
+      co_return makeError(ErrorCode::UpstreamError,
+                          "upstream response body too large: " + ex->host);
     }
     parser.body_limit(limit);
     if (length) {
@@ -751,8 +750,7 @@ net::awaitable<Result<StreamResponse>> UpstreamClient::openStream(
   std::shared_ptr<Core> core = core_;
   try {
     std::optional<HeaderParser> header;
-    auto ex =
-        co_await core->exchange(request, first_byte_deadline, first_byte_deadline, header);
+    auto ex = co_await core->exchange(request, first_byte_deadline, first_byte_deadline, header);
     if (!ex) {
       co_return ex.error();
     }

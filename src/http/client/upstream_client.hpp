@@ -142,8 +142,7 @@ private:
 class UpstreamClient {
 public:
   /// `tls` must outlive the client; `executor` is the thread's event loop.
-  UpstreamClient(net::any_io_executor executor, net::ssl::context& tls,
-                 ClientOptions options = {});
+  UpstreamClient(net::any_io_executor executor, net::ssl::context& tls, ClientOptions options = {});
   ~UpstreamClient();
   UpstreamClient(const UpstreamClient&) = delete;
   UpstreamClient& operator=(const UpstreamClient&) = delete;

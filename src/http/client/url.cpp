@@ -16,14 +16,20 @@ bool isIpv6(std::string_view host) { return host.find(':') != std::string_view::
 std::uint16_t defaultPort(Scheme scheme) { return scheme == Scheme::Https ? 443 : 80; }
 
 std::string bracketed(std::string_view host) {
-  return isIpv6(host) ? "[" + std::string(host) + "]" : std::string(host);
+  if (!isIpv6(host)) {
+    return std::string(host);
+  }
+  std::string out;
+  out.reserve(host.size() + 2);
+  out.append(1, '[').append(host).append(1, ']');
+  return out;
 }
 
 char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return lower(x) == lower(y); });
 }
 
 bool endsWithDomain(std::string_view host, std::string_view domain) {
@@ -93,10 +99,12 @@ Result<ParsedUrl> parseUrl(std::string_view url) {
   } else {
     out.origin.port = defaultPort(out.origin.scheme);
   }
-  out.target = u.encoded_target();
-  if (out.target.empty() || out.target.front() != '/') {
-    out.target.insert(0, "/");
+  const std::string_view target = u.encoded_target();
+  if (target.empty() || target.front() != '/') {
+    out.target.reserve(target.size() + 1);
+    out.target.append(1, '/');
   }
+  out.target.append(target);
   if (u.has_userinfo()) {
     out.user = u.user();
     out.password = u.password();

@@ -91,7 +91,10 @@ net::awaitable<bool> Event::wait(std::chrono::milliseconds limit) {
 
 struct FakeServer::State {
   State(net::io_context& ioc, Handler h, ssl::context* ctx)
-      : acceptor(listenLoopback(ioc)), handler(std::move(h)), tls(ctx), closed(ioc.get_executor()),
+      : acceptor(listenLoopback(ioc)),
+        handler(std::move(h)),
+        tls(ctx),
+        closed(ioc.get_executor()),
         stop(ioc) {
     stop.expires_at(std::chrono::steady_clock::time_point::max());
   }
@@ -172,8 +175,8 @@ net::awaitable<void> serveConnection(std::shared_ptr<Peer::Impl> impl) {
   Peer peer(impl);
   for (;;) {
     bhttp::request<bhttp::string_body> request;
-    auto [ec, n] = co_await impl->with(
-        [&](auto& s) { return bhttp::async_read(s, buffer, request, kTuple); });
+    auto [ec, n] =
+        co_await impl->with([&](auto& s) { return bhttp::async_read(s, buffer, request, kTuple); });
     if (ec) {
       if (ec != net::error::operation_aborted) {
         server.noteClientClosed();
@@ -199,9 +202,9 @@ net::awaitable<void> acceptLoop(std::shared_ptr<FakeServer::State> state) {
     }
     socket.set_option(tcp::no_delay(true));
     auto impl = std::make_shared<Peer::Impl>(Peer::Impl{
-        state->tls ? decltype(Peer::Impl::stream)(std::in_place_index<1>, std::move(socket),
-                                                  *state->tls)
-                   : decltype(Peer::Impl::stream)(std::in_place_index<0>, std::move(socket)),
+        state->tls
+            ? decltype(Peer::Impl::stream)(std::in_place_index<1>, std::move(socket), *state->tls)
+            : decltype(Peer::Impl::stream)(std::in_place_index<0>, std::move(socket)),
         state, ++state->connections});
     net::co_spawn(state->acceptor.get_executor(), serveConnection(std::move(impl)), net::detached);
   }
@@ -316,9 +319,9 @@ const std::vector<Received>& ConnectProxy::requests() const { return state_->req
 // Responses, certificates, ports
 
 std::string httpResponse(int status, std::string_view body, std::string_view extra_headers) {
-  return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Length: " +
-         std::to_string(body.size()) + "\r\n" + std::string(extra_headers) + "\r\n" +
-         std::string(body);
+  return "HTTP/1.1 " + std::to_string(status) +
+         " X\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" +
+         std::string(extra_headers) + "\r\n" + std::string(body);
 }
 
 std::string chunkedHead(int status, std::string_view extra_headers) {

@@ -43,6 +43,15 @@ Handler answer(std::string body, std::string extra = "") {
   };
 }
 
+/// A stream that sends one event and then waits for the client to close the connection.
+Handler oneEventThenWaitForClose() {
+  return [](Peer& peer, const Received&) -> net::awaitable<bool> {
+    co_await peer.write(chunkedHead(200) + chunk("data: 1\n\n"));
+    co_await peer.readUntilClosed();
+    co_return false;
+  };
+}
+
 class UpstreamClientTest : public ::testing::Test {
 protected:
   UpstreamClient& client() {
@@ -52,9 +61,22 @@ protected:
     return *client_;
   }
   void run(std::function<net::awaitable<void>()> body) { runAsync(ioc_, std::move(body)); }
+  /// POSTs `body` to `path` on `server`, whole response, 5 s deadline.
+  net::awaitable<Result<providers::UpstreamResponse>> post(const FakeServer& server,
+                                                           std::string path,
+                                                           std::string body = "{}") {
+    const auto request = makeRequest("POST", server.url(path), std::move(body));
+    co_return co_await client().send(request, Deadline::after(5s));
+  }
+  /// POSTs "{}" to "/" on `server` as a stream, 5 s to the first byte.
+  net::awaitable<Result<StreamResponse>> openPost(const FakeServer& server) {
+    const auto request = makeRequest("POST", server.url("/"), "{}");
+    co_return co_await client().openStream(request, Deadline::after(5s));
+  }
 
   net::io_context ioc_;
-  std::shared_ptr<net::ssl::context> tls_ = makeClientTlsContext(TlsClientOptions{.system_ca = false, .extra_ca_file = {}, .extra_ca_pem = {}});
+  std::shared_ptr<net::ssl::context> tls_ = makeClientTlsContext(
+      TlsClientOptions{.system_ca = false, .extra_ca_file = {}, .extra_ca_pem = {}});
   ClientOptions options_;
   std::unique_ptr<UpstreamClient> client_;
 };
@@ -107,8 +129,7 @@ TEST_F(UpstreamClientTest, KeepAliveReusesOneConnectionForThreeRequests) {
   FakeServer server(ioc_, answer("ok"));
   run([&]() -> net::awaitable<void> {
     for (int i = 0; i < 3; ++i) {
-      auto r = co_await client().send(makeRequest("POST", server.url("/x"), "{}"),
-                                      Deadline::after(5s));
+      auto r = co_await post(server, "/x");
       GW_CO_ASSERT(r);
       EXPECT_EQ(r->body, "ok");
     }
@@ -117,6 +138,32 @@ TEST_F(UpstreamClientTest, KeepAliveReusesOneConnectionForThreeRequests) {
   EXPECT_EQ(server.requests().size(), 3u);
   EXPECT_EQ(client().stats().connections_opened, 1u);
   EXPECT_EQ(client().stats().connections_reused, 2u);
+  EXPECT_EQ(client().idleConnections(), 1u);
+}
+
+TEST_F(UpstreamClientTest, BodilessResponsesCompleteAndKeepTheConnection) {
+  FakeServer server(ioc_, [](Peer& peer, const Received& r) -> net::awaitable<bool> {
+    if (r.method == "HEAD") {
+      co_await peer.write("HTTP/1.1 200 X\r\nContent-Length: 1234\r\n\r\n");
+    } else {
+      co_await peer.write("HTTP/1.1 204 X\r\n\r\n");
+    }
+    co_return true;
+  });
+  run([&]() -> net::awaitable<void> {
+    auto head = co_await client().send(makeRequest("HEAD", server.url("/")), Deadline::after(5s));
+    GW_CO_ASSERT(head);
+    EXPECT_EQ(head->status, 200);
+    EXPECT_TRUE(head->body.empty());
+    auto stream =
+        co_await client().openStream(makeRequest("DELETE", server.url("/")), Deadline::after(5s));
+    GW_CO_ASSERT(stream);
+    EXPECT_EQ(stream->status(), 204);
+    auto end = co_await stream->next(5s);
+    GW_CO_ASSERT(end);
+    EXPECT_TRUE(end->empty());
+  });
+  EXPECT_EQ(server.connections(), 1u);
   EXPECT_EQ(client().idleConnections(), 1u);
 }
 
@@ -184,8 +231,7 @@ TEST_F(UpstreamClientTest, ReadAllCollectsAnErrorBody) {
     co_return true;
   });
   run([&]() -> net::awaitable<void> {
-    auto stream = co_await client().openStream(makeRequest("POST", server.url("/"), "{}"),
-                                               Deadline::after(5s));
+    auto stream = co_await openPost(server);
     GW_CO_ASSERT(stream);
     EXPECT_EQ(stream->status(), 400);
     auto body = co_await stream->readAll(Deadline::after(5s));
@@ -211,8 +257,8 @@ TEST_F(UpstreamClientTest, StalledServerHitsFirstByteTimeout) {
   });
   run([&]() -> net::awaitable<void> {
     const auto start = std::chrono::steady_clock::now();
-    auto r = co_await client().send(makeRequest("POST", server.url("/"), "{}"),
-                                    Deadline::after(100ms));
+    auto r =
+        co_await client().send(makeRequest("POST", server.url("/"), "{}"), Deadline::after(100ms));
     GW_CO_ASSERT(!r);
     EXPECT_EQ(r.error().code, ErrorCode::UpstreamTimeout) << r.error().message;
     EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
@@ -235,14 +281,9 @@ TEST_F(UpstreamClientTest, FirstByteTimeoutOptionCapsALongerDeadline) {
 }
 
 TEST_F(UpstreamClientTest, IdleTimeoutMidStreamIsUpstreamTimeoutAndClosesConnection) {
-  FakeServer server(ioc_, [](Peer& peer, const Received&) -> net::awaitable<bool> {
-    co_await peer.write(chunkedHead(200) + chunk("data: 1\n\n"));
-    co_await peer.readUntilClosed();
-    co_return false;
-  });
+  FakeServer server(ioc_, oneEventThenWaitForClose());
   run([&]() -> net::awaitable<void> {
-    auto stream = co_await client().openStream(makeRequest("POST", server.url("/"), "{}"),
-                                               Deadline::after(5s));
+    auto stream = co_await openPost(server);
     GW_CO_ASSERT(stream);
     auto one = co_await stream->next(5s);
     GW_CO_ASSERT(one);
@@ -265,13 +306,11 @@ TEST_F(UpstreamClientTest, PooledConnectionClosedByServerIsDetectedBeforeReuse) 
     co_return false;
   });
   run([&]() -> net::awaitable<void> {
-    auto first = co_await client().send(makeRequest("POST", server.url("/"), "{}"),
-                                        Deadline::after(5s));
+    auto first = co_await post(server, "/");
     GW_CO_ASSERT(first);
     EXPECT_EQ(client().idleConnections(), 1u);
     EXPECT_TRUE(co_await server_closed.wait());
-    auto second = co_await client().send(makeRequest("POST", server.url("/"), "{}"),
-                                         Deadline::after(5s));
+    auto second = co_await post(server, "/");
     GW_CO_ASSERT(second);
     EXPECT_EQ(second->body, "ok");
   });
@@ -290,8 +329,7 @@ TEST_F(UpstreamClientTest, RequestLostOnStalePooledConnectionIsRetriedOnce) {
   });
   run([&]() -> net::awaitable<void> {
     for (const char* body : {"first", "second"}) {
-      auto r = co_await client().send(makeRequest("POST", server.url("/"), body),
-                                      Deadline::after(5s));
+      auto r = co_await post(server, "/", body);
       GW_CO_ASSERT(r);
       EXPECT_EQ(r->body, body);
     }
@@ -304,8 +342,7 @@ TEST_F(UpstreamClientTest, RequestLostOnStalePooledConnectionIsRetriedOnce) {
 TEST_F(UpstreamClientTest, RequestLostOnFreshConnectionIsNotRetried) {
   FakeServer server(ioc_, [](Peer&, const Received&) -> net::awaitable<bool> { co_return false; });
   run([&]() -> net::awaitable<void> {
-    auto r = co_await client().send(makeRequest("POST", server.url("/"), "{}"),
-                                    Deadline::after(5s));
+    auto r = co_await post(server, "/");
     GW_CO_ASSERT(!r);
     EXPECT_EQ(r.error().code, ErrorCode::UpstreamUnavailable) << r.error().message;
   });
@@ -325,12 +362,12 @@ TEST_F(UpstreamClientTest, OversizedBodyIsUpstreamError) {
     co_return true;
   });
   run([&]() -> net::awaitable<void> {
-    auto sized = co_await client().send(makeRequest("GET", server.url("/length")),
-                                        Deadline::after(5s));
+    auto sized =
+        co_await client().send(makeRequest("GET", server.url("/length")), Deadline::after(5s));
     GW_CO_ASSERT(!sized);
     EXPECT_EQ(sized.error().code, ErrorCode::UpstreamError) << sized.error().message;
-    auto chunked = co_await client().send(makeRequest("GET", server.url("/chunked")),
-                                          Deadline::after(5s));
+    auto chunked =
+        co_await client().send(makeRequest("GET", server.url("/chunked")), Deadline::after(5s));
     GW_CO_ASSERT(!chunked);
     EXPECT_EQ(chunked.error().code, ErrorCode::UpstreamError) << chunked.error().message;
   });
@@ -347,9 +384,9 @@ TEST_F(UpstreamClientTest, CancellingSendClosesTheUpstreamConnectionPromptly) {
   run([&]() -> net::awaitable<void> {
     const auto start = std::chrono::steady_clock::now();
     // The client "disconnects" as soon as the upstream has the request.
-    auto outcome = co_await (client().send(makeRequest("POST", server.url("/"), "{}"),
-                                           Deadline::after(30s)) ||
-                             received.wait(30s));
+    auto outcome =
+        co_await (client().send(makeRequest("POST", server.url("/"), "{}"), Deadline::after(30s)) ||
+                  received.wait(30s));
     EXPECT_EQ(outcome.index(), 1u);
     EXPECT_TRUE(co_await server.clientClosed().wait(5s));
     EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
@@ -360,14 +397,9 @@ TEST_F(UpstreamClientTest, CancellingSendClosesTheUpstreamConnectionPromptly) {
 
 TEST_F(UpstreamClientTest, CancellingStreamNextClosesTheUpstreamConnection) {
   Event disconnect(ioc_.get_executor());
-  FakeServer server(ioc_, [](Peer& peer, const Received&) -> net::awaitable<bool> {
-    co_await peer.write(chunkedHead(200) + chunk("data: 1\n\n"));
-    co_await peer.readUntilClosed();
-    co_return false;
-  });
+  FakeServer server(ioc_, oneEventThenWaitForClose());
   run([&]() -> net::awaitable<void> {
-    auto stream = co_await client().openStream(makeRequest("POST", server.url("/"), "{}"),
-                                               Deadline::after(5s));
+    auto stream = co_await openPost(server);
     GW_CO_ASSERT(stream);
     auto one = co_await stream->next(5s);
     GW_CO_ASSERT(one);
@@ -383,15 +415,10 @@ TEST_F(UpstreamClientTest, CancellingStreamNextClosesTheUpstreamConnection) {
 }
 
 TEST_F(UpstreamClientTest, AbandonedStreamClosesTheUpstreamConnection) {
-  FakeServer server(ioc_, [](Peer& peer, const Received&) -> net::awaitable<bool> {
-    co_await peer.write(chunkedHead(200) + chunk("data: 1\n\n"));
-    co_await peer.readUntilClosed();
-    co_return false;
-  });
+  FakeServer server(ioc_, oneEventThenWaitForClose());
   run([&]() -> net::awaitable<void> {
     {
-      auto stream = co_await client().openStream(makeRequest("POST", server.url("/"), "{}"),
-                                                 Deadline::after(5s));
+      auto stream = co_await openPost(server);
       GW_CO_ASSERT(stream);
       auto one = co_await stream->next(5s);
       GW_CO_ASSERT(one);
