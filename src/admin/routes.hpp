@@ -10,6 +10,26 @@
 namespace gw::dataplane {
 class SnapshotService;
 }
+namespace gw::http {
+class ClientSet;
+}
+namespace gw::store::sqlite {
+class Database;
+class RequestLogStore;
+}
+namespace gw::presets {
+class PresetSync;
+}
+namespace gw::routing {
+class CircuitBreakerRegistry;
+}
+namespace gw::governance {
+class KeyGuard;
+}
+namespace gw::observe {
+class UsageLogWriter;
+class MetricsRegistry;
+}
 
 namespace gw::admin {
 
@@ -23,6 +43,14 @@ struct AdminDeps {
   const crypto::SecretBox& secrets;
   dataplane::SnapshotService& snapshots;
   std::chrono::steady_clock::time_point started_at;
+  http::ClientSet& clients;          ///< the calling loop's upstream client: clients.current()
+  store::sqlite::Database& db;       ///< for the SQLite-only stores below
+  store::sqlite::RequestLogStore& logs;
+  presets::PresetSync& presets;
+  routing::CircuitBreakerRegistry& breakers;
+  governance::KeyGuard& guard;       ///< budgets().spent() for a key's spent_usd
+  observe::UsageLogWriter& log_writer;
+  std::string version;
 };
 
 /// Each registers one resource's routes (paths in docs/api.md).
@@ -32,5 +60,7 @@ void registerModelRoutes(http::Router& r, AdminDeps& d);
 void registerVirtualKeyRoutes(http::Router& r, AdminDeps& d);
 void registerRoutingConfigRoutes(http::Router& r, AdminDeps& d);
 void registerSystemRoutes(http::Router& r, AdminDeps& d);
+void registerPresetRoutes(http::Router& r, AdminDeps& d);
+void registerLogRoutes(http::Router& r, AdminDeps& d);
 
 }  // namespace gw::admin

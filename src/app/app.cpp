@@ -1,9 +1,13 @@
 #include "app/app.hpp"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+
 #include <csignal>
 #include <iostream>
 
 #include "admin/routes.hpp"
+#include "app/http_fetcher.hpp"
 #include "app/static_files.hpp"
 #include "auth/jwt.hpp"
 #include "auth/login_limiter.hpp"
@@ -11,8 +15,20 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"
+#include "dataplane/dataplane.hpp"
 #include "dataplane/snapshot.hpp"
+#include "governance/budget.hpp"
+#include "governance/key_guard.hpp"
+#include "http/client/client_set.hpp"
 #include "http/server.hpp"
+#include "observe/gateway_metrics.hpp"
+#include "observe/metrics.hpp"
+#include "observe/request_log_sink.hpp"
+#include "observe/usage_log_writer.hpp"
+#include "presets/sync.hpp"
+#include "routing/health.hpp"
+#include "store/sqlite/preset_store.hpp"
+#include "store/sqlite/request_log_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace gw::app {
@@ -20,6 +36,27 @@ namespace gw::app {
 namespace {
 
 constexpr const char* kDevSecret = "llm-gateway-development-only-secret-change-me";
+
+http::ServerOptions serverOptions(const Config& c) {
+  http::ServerOptions so;
+  so.host = c.host;
+  so.port = c.port;
+  so.threads = c.threads;
+  so.max_body_bytes = c.max_body_bytes;
+  so.max_header_bytes = c.max_header_bytes;
+  so.header_timeout = c.header_timeout;
+  so.body_timeout = c.body_timeout;
+  so.idle_timeout = c.idle_timeout;
+  so.shutdown_grace = c.shutdown_grace;
+  so.access_log = c.log_level == "debug" || c.log_level == "trace" || c.log_level == "info";
+  return so;
+}
+
+std::shared_ptr<boost::asio::ssl::context> tlsContext(const Config& c) {
+  http::TlsClientOptions t;
+  t.extra_ca_file = c.extra_ca_file;
+  return http::makeClientTlsContext(t);
+}
 
 }  // namespace
 
@@ -31,10 +68,72 @@ struct App::Impl {
         login_limiter(clock),
         secrets(config.secret_key.empty() ? kDevSecret : config.secret_key),
         store(store::sqlite::openSqliteStore(config.db_path)),
+        db(store::sqlite::databaseOf(*store)),
+        logs(db),
+        preset_store(db),
+        tls(tlsContext(config)),
+        fetcher(*tls, std::chrono::seconds(60)),
+        presets(preset_store, fetcher, clock, config.litellm_presets_url),
         snapshots(*store, secrets),
+        breakers(clock),
+        guard(clock),
+        log_sink(logs),
+        log_writer(log_sink, clock, writerOptions()),
+        metrics(registry),
         static_files(config.web_dir),
+        server(serverOptions(config), router),
         admin_deps{*store, pool, jwt, clock, login_limiter, secrets, snapshots,
-                   std::chrono::steady_clock::now()} {}
+                   std::chrono::steady_clock::now(), clients, db, logs, presets, breakers, guard,
+                   log_writer, kVersion},
+        dataplane_deps{snapshots, clients, guard, breakers, metrics, log_writer, clock,
+                       dataplaneOptions()} {}
+
+  observe::UsageLogWriterOptions writerOptions() const {
+    observe::UsageLogWriterOptions o;
+    o.retention_days = config.log_retention_days;
+    return o;
+  }
+
+  dataplane::DataplaneOptions dataplaneOptions() const {
+    dataplane::DataplaneOptions o;
+    o.request_deadline = config.request_deadline;
+    o.first_byte_timeout = config.upstream_first_byte_timeout;
+    o.idle_timeout = config.upstream_idle_timeout;
+    return o;
+  }
+
+  void buildClients() {
+    http::ClientOptions co;
+    co.connect_timeout = config.upstream_connect_timeout;
+    co.first_byte_timeout = config.upstream_first_byte_timeout;
+    co.idle_timeout = config.upstream_idle_timeout;
+    http::applyProxyEnvironment(co);
+    if (!config.https_proxy.empty()) {
+      co.https_proxy = config.https_proxy;
+    }
+    for (std::size_t i = 0; i < server.loopCount(); ++i) {
+      clients.add(std::make_unique<http::UpstreamClient>(server.loop(i).get_executor(), *tls, co));
+    }
+  }
+
+  /// Seeds each budgeted key's spend from the logs once per (key, period).
+  void seedBudgets(const dataplane::Snapshot& snap) {
+    std::lock_guard lock(seed_mutex);
+    for (const auto& [hash, key] : snap.keys) {
+      if (!key.limits.budget_usd) {
+        continue;
+      }
+      const auto period = key.limits.budget_period;
+      auto it = seeded.find(key.id);
+      if (it != seeded.end() && it->second == period) {
+        continue;
+      }
+      const auto since = governance::periodStart(period, clock.now());
+      auto spent = logs.spendByKeySince(key.id, since);
+      guard.budgets().load(key.id, period, spent ? *spent : 0.0);
+      seeded[key.id] = period;
+    }
+  }
 
   void buildRoutes() {
     router.add("GET", "/healthz", [](http::RequestContext& rc) -> http::net::awaitable<void> {
@@ -47,7 +146,26 @@ struct App::Impl {
                               {"store", ready ? "ok" : "unavailable"}};
       co_await rc.sendJson(ready ? 200 : 503, body);
     });
+    router.add("GET", "/metrics", [this](http::RequestContext& rc) -> http::net::awaitable<void> {
+      if (!config.metrics_token.empty() &&
+          !observe::metricsAuthorized(rc.header("authorization"), config.metrics_token)) {
+        rc.addHeader("www-authenticate", "Bearer");
+        const json::object body{{"error", json::object{{"code", "unauthorized"},
+                                                       {"message", "metrics token required"}}}};
+        co_await rc.sendJson(401, body);
+        co_return;
+      }
+      co_await rc.send(200, registry.render(), observe::MetricsRegistry::kContentType);
+    });
     admin::registerAuthRoutes(router, admin_deps);
+    admin::registerProviderRoutes(router, admin_deps);
+    admin::registerModelRoutes(router, admin_deps);
+    admin::registerVirtualKeyRoutes(router, admin_deps);
+    admin::registerRoutingConfigRoutes(router, admin_deps);
+    admin::registerSystemRoutes(router, admin_deps);
+    admin::registerPresetRoutes(router, admin_deps);
+    admin::registerLogRoutes(router, admin_deps);
+    dataplane::registerDataplaneRoutes(router, dataplane_deps);
     router.setFallback(static_files.handler());
   }
 
@@ -58,11 +176,28 @@ struct App::Impl {
   auth::LoginLimiter login_limiter;
   crypto::SecretBox secrets;
   store::StorePtr store;
+  store::sqlite::Database& db;
+  store::sqlite::RequestLogStore logs;
+  store::sqlite::SqlitePresetStore preset_store;
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  HttpFetcher fetcher;
+  presets::PresetSync presets;
   dataplane::SnapshotService snapshots;
+  routing::CircuitBreakerRegistry breakers;
+  governance::KeyGuard guard;
+  observe::SqliteRequestLogSink log_sink;
+  observe::UsageLogWriter log_writer;
+  observe::MetricsRegistry registry;
+  observe::GatewayMetrics metrics;
   StaticFiles static_files;
-  admin::AdminDeps admin_deps;
   http::Router router;
-  std::unique_ptr<http::Server> server;
+  http::Server server;
+  http::ClientSet clients;
+  admin::AdminDeps admin_deps;
+  dataplane::DataplaneDeps dataplane_deps;
+  std::mutex seed_mutex;
+  std::map<std::int64_t, governance::BudgetPeriod> seeded;
+  bool started = false;
 };
 
 App::App(Config config) {
@@ -71,8 +206,8 @@ App::App(Config config) {
 }
 
 App::~App() {
-  if (impl_ && impl_->server) {
-    impl_->server->stop();
+  if (impl_ && impl_->started) {
+    stop();
   }
 }
 
@@ -84,34 +219,44 @@ void App::start() {
   if (i.config.secret_key.empty()) {
     GW_LOG_WARN("SECRET_KEY is not set: provider keys are sealed with a development key");
   }
+  if (auto loaded = i.presets.load(); !loaded) {
+    GW_LOG_WARN("presets not loaded{}", log::kv("error", loaded.error().message));
+  }
+  i.snapshots.onPublish([&i](const dataplane::Snapshot& s) { i.seedBudgets(s); });
   i.snapshots.rebuild();
+  i.metrics.attachLogWriter(i.log_writer);
+  i.metrics.setBreakerSource([&i] {
+    std::vector<observe::GatewayMetrics::BreakerState> out;
+    for (const auto& e : i.breakers.toJson()) {
+      const auto& o = e.as_object();
+      const auto state = getStringView(o, "state").value_or("closed");
+      out.push_back({std::string(getStringView(o, "key").value_or("")),
+                     state == "open" ? 2.0 : state == "half_open" ? 1.0 : 0.0});
+    }
+    return out;
+  });
+  i.buildClients();
   i.buildRoutes();
-  http::ServerOptions so;
-  so.host = i.config.host;
-  so.port = i.config.port;
-  so.threads = i.config.threads;
-  so.max_body_bytes = i.config.max_body_bytes;
-  so.max_header_bytes = i.config.max_header_bytes;
-  so.header_timeout = i.config.header_timeout;
-  so.body_timeout = i.config.body_timeout;
-  so.idle_timeout = i.config.idle_timeout;
-  so.shutdown_grace = i.config.shutdown_grace;
-  i.server = std::make_unique<http::Server>(so, i.router);
-  i.server->bind();
-  i.server->start();
-  GW_LOG_INFO("listening{}{}{}{}", log::kv("host", i.config.host),
-              log::kv("port", static_cast<long long>(i.server->port())),
-              log::kv("threads", static_cast<long long>(i.server->loopCount())),
+  i.server.bind();
+  i.server.start();
+  i.started = true;
+  GW_LOG_INFO("listening{}{}{}{}{}", log::kv("host", i.config.host),
+              log::kv("port", static_cast<long long>(i.server.port())),
+              log::kv("threads", static_cast<long long>(i.server.loopCount())),
+              log::kv("db", i.config.db_path),
               log::kv("web_ui", i.static_files.available() ? "yes" : "not built"));
 }
 
-unsigned short App::port() const { return impl_->server ? impl_->server->port() : 0; }
+unsigned short App::port() const { return impl_->server.port(); }
 
 void App::stop() {
-  if (impl_->server) {
-    impl_->server->stop();
-    impl_->server.reset();
+  auto& i = *impl_;
+  if (!i.started) {
+    return;
   }
+  i.started = false;
+  i.server.stop();
+  i.log_writer.flush();
 }
 
 int runServe(const std::vector<std::string>& args) {

@@ -30,7 +30,12 @@ enum class ErrorCode {
 
 /// A failure as a value. `upstream_status` is set when a provider answered with an HTTP error;
 /// `provider` names the provider involved (never its credentials).
+/// Not an aggregate on purpose: GCC 12 miscompiles brace-initialised aggregate temporaries
+/// holding std::string inside co_await expressions (double free); a constructor avoids it.
 struct Error {
+  Error() = default;
+  Error(ErrorCode c, std::string m) : code(c), message(std::move(m)) {}
+
   ErrorCode code = ErrorCode::Internal;
   std::string message;
   std::optional<int> upstream_status;

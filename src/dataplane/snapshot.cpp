@@ -2,6 +2,9 @@
 
 #include "core/clock.hpp"
 #include "core/log.hpp"
+#include "providers/catalog.hpp"
+#include "providers/registry.hpp"
+#include "routing/compiler.hpp"
 
 namespace gw::dataplane {
 
@@ -23,24 +26,27 @@ SnapshotPtr SnapshotService::rebuild() {
     if (!p.enabled) {
       continue;
     }
-    auto cfg = std::make_shared<providers::ProviderConfig>();
-    cfg->id = p.id;
-    cfg->name = p.name;
-    cfg->type = p.type;
-    cfg->family = "openai";
-    cfg->base_url = p.base_url;
-    while (!cfg->base_url.empty() && cfg->base_url.back() == '/') {
-      cfg->base_url.pop_back();
-    }
+    providers::ProviderSettings settings;
+    settings.id = p.id;
+    settings.name = p.name;
+    settings.type = p.type;
+    settings.base_url = p.base_url;
+    settings.config = p.config;
     if (!p.api_key_sealed.empty()) {
       if (auto key = secrets_.open(p.api_key_sealed)) {
-        cfg->api_key = std::move(*key);
+        settings.api_key = std::move(*key);
       } else {
         GW_LOG_ERROR("provider key cannot be decrypted (SECRET_KEY changed?){}",
                      log::kv("provider", p.name));
       }
     }
-    cfg->config = p.config;
+    auto built = providers::buildProviderConfig(settings);
+    if (!built) {
+      GW_LOG_WARN("provider skipped: invalid settings{}{}", log::kv("provider", p.name),
+                  log::kv("error", built.error().message));
+      continue;
+    }
+    auto cfg = std::make_shared<const providers::ProviderConfig>(std::move(*built));
     snap->providers[p.id] = std::move(cfg);
   }
   for (const auto& m : store_.models().all()) {
@@ -69,49 +75,70 @@ SnapshotPtr SnapshotService::rebuild() {
     KeyEntry e;
     e.id = k.id;
     e.name = k.name;
-    e.enabled = k.enabled;
+    e.limits.enabled = k.enabled;
     for (const auto& m : k.allowed_models) {
       if (m.is_string()) {
-        e.allowed_models.insert(std::string(m.get_string()));
+        e.limits.allowed_models.emplace_back(m.get_string());
       }
     }
-    e.provider_id = k.provider_id;
-    e.routing_config_id = k.routing_config_id;
-    e.rpm_limit = k.rpm_limit;
-    e.tpm_limit = k.tpm_limit;
-    e.max_concurrency = k.max_concurrency;
-    e.budget_usd = k.budget_usd;
-    e.budget_period = k.budget_period.value_or("");
+    e.limits.rpm_limit = k.rpm_limit;
+    e.limits.tpm_limit = k.tpm_limit;
+    e.limits.max_concurrency = k.max_concurrency;
+    e.limits.budget_usd = k.budget_usd;
+    if (k.budget_period) {
+      e.limits.budget_period =
+          governance::parseBudgetPeriod(*k.budget_period).value_or(governance::BudgetPeriod::Monthly);
+    }
     if (k.expires_at) {
       std::chrono::system_clock::time_point t;
       if (parseRfc3339(*k.expires_at, t)) {
-        e.expires_at = t;
+        e.limits.expires_at = t;
       }
     }
+    std::vector<std::string> ips;
     for (const auto& ip : k.allowed_ips) {
       if (ip.is_string()) {
-        e.allowed_ips.emplace_back(ip.get_string());
+        ips.emplace_back(ip.get_string());
       }
     }
+    if (auto list = governance::IpAllowlist::parse(ips)) {
+      e.limits.allowed_ips = std::move(*list);
+    } else {
+      // Saved lists are validated; an unparsable one must not open the key to everyone.
+      e.limits.enabled = false;
+      GW_LOG_ERROR("virtual key disabled: bad allowed_ips{}", log::kv("key_id", k.id));
+    }
+    e.provider_id = k.provider_id;
+    e.routing_config_id = k.routing_config_id;
     e.allow_config_header = k.allow_config_header;
-    if (e.enabled) {
+    if (e.limits.enabled) {
       ++snap->counts.virtual_keys;
     }
     snap->keys.emplace(k.key_hash, std::move(e));
   }
-  for (const auto& r : store_.routingConfigs().all()) {
+  const auto configs = store_.routingConfigs().all();
+  const auto directory = makeDirectory(*snap, configs);
+  for (const auto& r : configs) {
     doc_routes.push_back(json::object{{"id", r.id}, {"name", r.name}, {"config", r.config},
                                       {"enabled", r.enabled}});
     if (!r.enabled) {
       continue;
     }
-    snap->routing_configs[r.id] = r.config;
+    auto compiled = routing::compileConfig(r.config, directory, r.id);
+    if (!compiled.ok()) {
+      // Configs are validated when saved; this one went bad later (a provider was disabled
+      // or deleted). It stays out of the snapshot and its requests answer 503.
+      GW_LOG_WARN("routing config skipped{}{}", log::kv("config", r.name),
+                  log::kv("error", compiled.errors.front().toString()));
+      continue;
+    }
+    snap->routes[r.id] = RouteEntry{r.id, r.name, compiled.root};
     if (r.virtual_model && !r.virtual_model->empty()) {
       snap->virtual_models[*r.virtual_model] = r.id;
     }
   }
   snap->counts.providers = static_cast<std::int64_t>(snap->providers.size());
-  snap->counts.routing_configs = static_cast<std::int64_t>(snap->routing_configs.size());
+  snap->counts.routing_configs = static_cast<std::int64_t>(snap->routes.size());
   doc["providers"] = std::move(doc_providers);
   doc["models"] = std::move(doc_models);
   doc["keys"] = std::move(doc_keys);
@@ -120,7 +147,25 @@ SnapshotPtr SnapshotService::rebuild() {
 
   SnapshotPtr published = std::move(snap);
   current_.store(published, std::memory_order_release);
+  if (on_publish_) {
+    on_publish_(*published);
+  }
   return published;
+}
+
+routing::MapProviderDirectory makeDirectory(const Snapshot& snapshot,
+                                            const std::vector<store::RoutingConfigRow>& configs) {
+  routing::MapProviderDirectory dir;
+  for (const auto& [id, p] : snapshot.providers) {
+    dir.addProvider(*p);
+  }
+  for (const auto& t : providers::catalog().templates()) {
+    dir.addType(t.id, routing::ProviderTypeInfo{t.family, t.base_url});
+  }
+  for (const auto& c : configs) {
+    dir.addConfig(c.id, c.config);
+  }
+  return dir;
 }
 
 }  // namespace gw::dataplane

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -14,7 +15,10 @@
 
 #include "core/crypto.hpp"
 #include "core/json.hpp"
+#include "governance/key_limits.hpp"
 #include "providers/provider.hpp"
+#include "routing/config_schema.hpp"
+#include "routing/route_node.hpp"
 #include "store/store.hpp"
 
 namespace gw::dataplane {
@@ -37,18 +41,17 @@ struct ModelEntry {
 struct KeyEntry {
   std::int64_t id = 0;
   std::string name;
-  bool enabled = true;
-  std::set<std::string> allowed_models;  ///< empty = all
+  governance::KeyLimits limits;  ///< enabled, expiry, addresses, models, rate and budget
   std::optional<std::int64_t> provider_id;
   std::optional<std::int64_t> routing_config_id;
-  std::optional<std::int64_t> rpm_limit;
-  std::optional<std::int64_t> tpm_limit;
-  std::optional<std::int64_t> max_concurrency;
-  std::optional<double> budget_usd;
-  std::string budget_period;
-  std::optional<std::chrono::system_clock::time_point> expires_at;
-  std::vector<std::string> allowed_ips;
   bool allow_config_header = false;
+};
+
+/// A routing config compiled for the request path.
+struct RouteEntry {
+  std::int64_t id = 0;
+  std::string name;
+  routing::RouteNodePtr root;
 };
 
 /// The compiled, immutable configuration the data plane reads. Built from the store by
@@ -60,13 +63,18 @@ struct Snapshot {
   std::map<std::int64_t, ProviderPtr> providers;        ///< enabled providers by id
   std::unordered_map<std::string, KeyEntry> keys;       ///< by SHA-256 hex of the key
   std::unordered_map<std::string, std::vector<ModelEntry>> models;  ///< by public name
-  std::map<std::int64_t, json::value> routing_configs;  ///< enabled configs by id
+  std::map<std::int64_t, RouteEntry> routes;            ///< enabled, valid configs by id
   std::unordered_map<std::string, std::int64_t> virtual_models;  ///< name -> config id
   struct Counts {
     std::int64_t providers = 0, models = 0, virtual_keys = 0, routing_configs = 0;
   } counts;
 };
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
+
+/// A routing directory over a snapshot's providers, the catalog's types and the given stored
+/// configs (for `config_id` references). Used to compile and to validate configs.
+routing::MapProviderDirectory makeDirectory(const Snapshot& snapshot,
+                                            const std::vector<store::RoutingConfigRow>& configs);
 
 /// Builds snapshots from the store and publishes them atomically.
 /// @par Thread Safety
@@ -77,6 +85,10 @@ public:
   SnapshotService(store::Store& store, const crypto::SecretBox& secrets)
       : store_(store), secrets_(secrets), current_(std::make_shared<const Snapshot>()) {}
 
+  /// Called with each new snapshot after it is published (e.g. to seed budgets). Set before
+  /// the first rebuild.
+  void onPublish(std::function<void(const Snapshot&)> hook) { on_publish_ = std::move(hook); }
+
   SnapshotPtr current() const { return current_.load(std::memory_order_acquire); }
   /// Reads the store, compiles, publishes; returns the new snapshot.
   SnapshotPtr rebuild();
@@ -86,6 +98,7 @@ private:
   const crypto::SecretBox& secrets_;
   std::atomic<SnapshotPtr> current_;
   std::mutex rebuild_mutex_;
+  std::function<void(const Snapshot&)> on_publish_;
   std::uint64_t next_version_ = 1;
 };
 

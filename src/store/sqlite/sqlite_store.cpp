@@ -65,6 +65,8 @@ public:
     }
   }
 
+  Database& database() { return *db_; }
+
   std::int64_t sizeBytes() override {
     std::error_code ec;
     std::int64_t total = 0;
@@ -88,6 +90,8 @@ private:
 };
 
 }  // namespace
+
+Database& databaseOf(Store& store) { return dynamic_cast<SqliteStore&>(store).database(); }
 
 std::unique_ptr<Store> openSqliteStore(const std::string& path) {
   return std::make_unique<SqliteStore>(Database::open(path));

@@ -11,6 +11,10 @@ namespace gw::store::sqlite {
 /// The SQLite back end of Store. Owns the Database.
 std::unique_ptr<Store> openSqliteStore(const std::string& path);
 
+/// The Database under a Store made by openSqliteStore (for the SQLite-only stores: request
+/// logs, presets, provider transfer). Throws std::bad_cast for another back end.
+Database& databaseOf(Store& store);
+
 /// Shared helpers for the per-resource files.
 std::string nowText();
 json::object parseObjectColumn(const std::string& text);
