@@ -263,6 +263,7 @@ const enUS = {
     errorsTitle: 'The server rejected the config',
     validOk: 'The config is valid',
     summary: 'Summary',
+    targetCount: '{n} targets',
   },
   strategy: { single: 'Single', loadbalance: 'Load balance', fallback: 'Fallback', conditional: 'Conditional' },
   logs: {

@@ -265,6 +265,7 @@ const zhCN: typeof enUS = {
     errorsTitle: '服务器拒绝了该配置',
     validOk: '配置有效',
     summary: '概要',
+    targetCount: '{n} 个目标',
   },
   strategy: { single: '单一', loadbalance: '负载均衡', fallback: '故障转移', conditional: '条件路由' },
   logs: {
