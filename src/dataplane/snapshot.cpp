@@ -66,6 +66,7 @@ SnapshotPtr SnapshotService::rebuild() {
     e.input_price = m.input_price;
     e.output_price = m.output_price;
     e.cached_input_price = m.cached_input_price;
+    snap->by_upstream.emplace(upstreamKey(m.provider_id, e.model_id), e);
     snap->models[m.name].push_back(std::move(e));
     ++snap->counts.models;
   }

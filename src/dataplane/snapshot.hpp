@@ -63,6 +63,8 @@ struct Snapshot {
   std::map<std::int64_t, ProviderPtr> providers;        ///< enabled providers by id
   std::unordered_map<std::string, KeyEntry> keys;       ///< by SHA-256 hex of the key
   std::unordered_map<std::string, std::vector<ModelEntry>> models;  ///< by public name
+  /// Models by provider id and upstream id ("<provider_id>\n<model_id>"), for prices.
+  std::unordered_map<std::string, ModelEntry> by_upstream;
   std::map<std::int64_t, RouteEntry> routes;            ///< enabled, valid configs by id
   std::unordered_map<std::string, std::int64_t> virtual_models;  ///< name -> config id
   struct Counts {
@@ -75,6 +77,14 @@ using SnapshotPtr = std::shared_ptr<const Snapshot>;
 /// configs (for `config_id` references). Used to compile and to validate configs.
 routing::MapProviderDirectory makeDirectory(const Snapshot& snapshot,
                                             const std::vector<store::RoutingConfigRow>& configs);
+
+/// The by_upstream key of a model.
+inline std::string upstreamKey(std::int64_t provider_id, std::string_view model_id) {
+  std::string k = std::to_string(provider_id);
+  k.push_back('\n');
+  k.append(model_id);
+  return k;
+}
 
 /// Builds snapshots from the store and publishes them atomically.
 /// @par Thread Safety

@@ -1,0 +1,704 @@
+#include "dataplane/proxy.hpp"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/beast/core/string.hpp>
+
+#include "core/crypto.hpp"
+#include "core/log.hpp"
+#include "dataplane/snapshot.hpp"
+#include "governance/key_guard.hpp"
+#include "governance/pricing.hpp"
+#include "http/client/client_set.hpp"
+#include "http/errors.hpp"
+#include "http/server.hpp"
+#include "http/sse/sse_parser.hpp"
+#include "observe/gateway_metrics.hpp"
+#include "observe/usage_log_writer.hpp"
+#include "providers/anthropic/ingress.hpp"
+#include "providers/registry.hpp"
+#include "routing/compiler.hpp"
+
+namespace gw::dataplane {
+
+using namespace boost::asio::experimental::awaitable_operators;
+using providers::Operation;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+/// Status logged when the client went away before the answer was complete (nginx's 499).
+constexpr int kClientClosedStatus = 499;
+
+/// The virtual key from `Authorization: Bearer`, `x-api-key` or `api-key`.
+std::string_view presentedKey(const http::RequestContext& rc) {
+  const std::string_view authz = rc.header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (authz.size() > kBearer.size() &&
+      boost::beast::iequals(authz.substr(0, kBearer.size()), kBearer)) {
+    return authz.substr(kBearer.size());
+  }
+  if (auto k = rc.header("x-api-key"); !k.empty()) {
+    return k;
+  }
+  return rc.header("api-key");
+}
+
+/// Runs `op`, or gives up as soon as the client disconnects (nullopt). The losing branch is
+/// cancelled, which closes an in-flight upstream connection.
+template <class T>
+net::awaitable<std::optional<T>> unlessClientGone(http::RequestContext& rc, net::awaitable<T> op) {
+  auto v = co_await (std::move(op) || rc.waitClientGone());
+  if (v.index() == 0) {
+    co_return std::optional<T>(std::move(std::get<0>(v)));
+  }
+  co_return std::nullopt;
+}
+
+std::int64_t millisSince(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
+}
+
+/// Checks the fields every operation needs; names the bad one.
+Result<void> validateBody(const json::object& body, Operation op) {
+  const auto* model = body.if_contains("model");
+  if (!model || !model->is_string() || model->get_string().empty()) {
+    return Error::invalid("`model` is required and must be a non-empty string", "model");
+  }
+  if (const auto* s = body.if_contains("stream"); s && !s->is_bool() && !s->is_null()) {
+    return Error::invalid("`stream` must be a boolean", "stream");
+  }
+  switch (op) {
+    case Operation::ChatCompletions: {
+      const auto* m = body.if_contains("messages");
+      if (!m || !m->is_array() || m->get_array().empty()) {
+        return Error::invalid("`messages` is required and must be a non-empty array",
+                              "messages");
+      }
+      for (std::size_t i = 0; i < m->get_array().size(); ++i) {
+        const auto& msg = m->get_array()[i];
+        if (!msg.is_object() || !getString(msg.get_object(), "role")) {
+          return Error::invalid("each message must be an object with a string `role`",
+                                "messages[" + std::to_string(i) + "]");
+        }
+      }
+      break;
+    }
+    case Operation::Completions:
+      if (!body.contains("prompt")) {
+        return Error::invalid("`prompt` is required", "prompt");
+      }
+      break;
+    case Operation::Embeddings:
+      if (!body.contains("input")) {
+        return Error::invalid("`input` is required", "input");
+      }
+      break;
+    case Operation::Messages: {
+      const auto* m = body.if_contains("messages");
+      if (!m || !m->is_array()) {
+        return Error::invalid("`messages` is required and must be an array", "messages");
+      }
+      break;
+    }
+    case Operation::ListModels:
+      break;
+  }
+  return {};
+}
+
+/// The public model's upstream id on `provider`, or `name` itself when the provider has no
+/// model of that public name (then it is taken as an upstream id).
+std::string upstreamModelFor(const Snapshot& snap, std::int64_t provider_id,
+                             const std::string& name) {
+  if (auto it = snap.models.find(name); it != snap.models.end()) {
+    for (const auto& e : it->second) {
+      if (e.provider && e.provider->id == provider_id) {
+        return e.model_id;
+      }
+    }
+  }
+  return name;
+}
+
+/// One proxied request from start to end.
+class ProxyCall {
+public:
+  ProxyCall(Dataplane& dp, http::RequestContext& rc, Operation op, Ingress ingress)
+      : dp_(dp), deps_(dp.deps()), rc_(rc), op_(op), ingress_(ingress),
+        snap_(deps_.snapshots.current()), started_(Clock::now()) {}
+
+  net::awaitable<void> run();
+
+private:
+  Result<routing::RouteNodePtr> resolveRoute();
+  net::awaitable<Result<void>> attempt(const routing::ResolvedTarget& target,
+                                       const routing::AttemptInfo& info);
+  net::awaitable<Result<void>> attemptPlain(const providers::Adapter& adapter, Operation op,
+                                            const providers::UpstreamRequest& req,
+                                            const providers::ProviderConfig& provider,
+                                            Clock::time_point deadline);
+  net::awaitable<Result<void>> attemptStream(const providers::Adapter& adapter, Operation op,
+                                             const providers::UpstreamRequest& req,
+                                             const providers::ProviderConfig& provider,
+                                             Clock::time_point deadline);
+  net::awaitable<void> sendError(const Error& error);
+  net::awaitable<bool> writeStreamPiece(const std::string& text);
+  std::string encodeChunks(std::vector<json::object>& chunks);
+  std::string streamErrorEvent(const Error& error);
+  void setAnswerHeaders(const providers::ProviderConfig& provider, const std::string& model,
+                        int attempt, const std::string& path);
+  void account(int status, const std::string& error);
+
+  Dataplane& dp_;
+  DataplaneDeps& deps_;
+  http::RequestContext& rc_;
+  Operation op_;
+  Ingress ingress_;
+  SnapshotPtr snap_;
+  Clock::time_point started_;
+  const KeyEntry* key_ = nullptr;
+  json::object body_;            ///< the client's body, in its own format
+  json::object chat_body_;       ///< OpenAI-format body (= body_ for OpenAI ingress)
+  std::string model_;            ///< public model the client asked for
+  bool stream_ = false;
+  bool include_usage_ = false;
+  std::optional<governance::Admission> admission_;
+  providers::Usage usage_;
+  std::shared_ptr<const providers::ProviderConfig> answered_by_;
+  std::string upstream_model_;
+  std::string route_path_;
+  int attempts_ = 0;
+  bool client_gone_ = false;
+  bool streaming_ = false;
+  std::optional<std::int64_t> ttfb_ms_;
+  Clock::duration upstream_time_{0};
+  std::unique_ptr<providers::anthropic::MessagesStreamEncoder> encoder_;
+};
+
+net::awaitable<void> ProxyCall::run() {
+  // 1. The key.
+  const std::string_view presented = presentedKey(rc_);
+  if (presented.empty()) {
+    co_await sendError(Error(ErrorCode::Unauthorized,
+                             "missing API key: send it as Authorization: Bearer <key>"));
+    co_return;
+  }
+  auto kit = snap_->keys.find(crypto::sha256Hex(presented));
+  if (kit == snap_->keys.end()) {
+    co_await sendError(Error(ErrorCode::Unauthorized, "invalid API key"));
+    co_return;
+  }
+  key_ = &kit->second;
+
+  // 2. The body, parsed once.
+  auto parsed = parseJsonObject(rc_.body());
+  if (!parsed) {
+    co_await sendError(parsed.error());
+    co_return;
+  }
+  body_ = std::move(*parsed);
+  if (auto v = validateBody(body_, op_); !v) {
+    co_await sendError(v.error());
+    co_return;
+  }
+  model_ = std::string(body_.at("model").get_string());
+  stream_ = getBool(body_, "stream").value_or(false);
+  if (const auto* so = getObject(body_, "stream_options")) {
+    include_usage_ = getBool(*so, "include_usage").value_or(false);
+  }
+  if (ingress_ == Ingress::Anthropic) {
+    auto chat = providers::anthropic::messagesToChatRequest(body_);
+    if (!chat) {
+      co_await sendError(chat.error());
+      co_return;
+    }
+    chat_body_ = std::move(*chat);
+  } else {
+    chat_body_ = body_;
+  }
+
+  // 3. Limits, then the route.
+  governance::AdmitRequest admit;
+  admit.key_id = key_->id;
+  const std::string ip = rc_.remoteAddress().to_string();
+  admit.client_ip = ip;
+  admit.model = model_;
+  admit.estimated_tokens = governance::estimateTokens(body_);
+  auto admission = deps_.guard.admit(key_->limits, admit);
+  if (!admission) {
+    co_await sendError(admission.error());
+    co_return;
+  }
+  admission_.emplace(std::move(*admission));
+  auto route = resolveRoute();
+  if (!route) {
+    co_await sendError(route.error());
+    co_return;
+  }
+
+  // 4. Route: the executor picks targets and calls attempt() for each try.
+  routing::RouteContext ctx;
+  providers::Headers meta_headers;
+  for (const char* name : {"x-gateway-metadata", "x-portkey-metadata"}) {
+    if (auto v = rc_.header(name); !v.empty()) {
+      meta_headers.emplace_back(name, std::string(v));
+    }
+  }
+  ctx.metadata = routing::metadataFromHeaders(meta_headers);
+  ctx.params = &chat_body_;
+  ctx.path = std::string(rc_.path());
+  ctx.deadline = started_ + deps_.options.request_deadline;
+  ctx.response_started = [this] { return rc_.responseStarted() || client_gone_; };
+  auto outcome = co_await dp_.loopState().executor.execute(
+      **route, ctx,
+      [this](const routing::ResolvedTarget& t, const routing::AttemptInfo& i) {
+        return attempt(t, i);
+      });
+  attempts_ = outcome.attempts;
+  if (route_path_.empty()) {
+    route_path_ = outcome.last_path;
+  }
+  if (!outcome.result) {
+    if (client_gone_) {
+      account(kClientClosedStatus, "client disconnected");
+      co_return;
+    }
+    if (!rc_.responded()) {
+      rc_.addHeader("x-gateway-attempts", std::to_string(outcome.attempts));
+      if (!outcome.last_path.empty()) {
+        rc_.addHeader("x-gateway-route-path", outcome.last_path);
+      }
+      co_await sendError(outcome.result.error());
+    } else {
+      account(rc_.status(), outcome.result.error().message);
+    }
+    co_return;
+  }
+  account(client_gone_ ? kClientClosedStatus : static_cast<int>(rc_.status()),
+          client_gone_ ? "client disconnected" : "");
+}
+
+Result<routing::RouteNodePtr> ProxyCall::resolveRoute() {
+  // An inline config in a header, when the key allows it.
+  std::string_view inline_config = rc_.header("x-gateway-config");
+  if (inline_config.empty()) {
+    inline_config = rc_.header("x-portkey-config");
+  }
+  if (!inline_config.empty()) {
+    if (!key_->allow_config_header) {
+      return Error(ErrorCode::Forbidden, "this key may not send routing configs in headers");
+    }
+    auto cfg = parseJson(inline_config);
+    if (!cfg) {
+      return Error::invalid("x-gateway-config: " + cfg.error().message, "x-gateway-config");
+    }
+    auto compiled = routing::compileConfig(*cfg, makeDirectory(*snap_, {}));
+    if (!compiled.ok()) {
+      return Error::invalid("x-gateway-config: " + compiled.errors.front().toString(),
+                            compiled.errors.front().path);
+    }
+    return compiled.root;
+  }
+  if (key_->routing_config_id) {
+    auto it = snap_->routes.find(*key_->routing_config_id);
+    if (it == snap_->routes.end()) {
+      return Error(ErrorCode::NoAvailableTarget,
+                   "the routing config bound to this key is disabled or invalid");
+    }
+    return it->second.root;
+  }
+  if (auto vm = snap_->virtual_models.find(model_); vm != snap_->virtual_models.end()) {
+    if (auto it = snap_->routes.find(vm->second); it != snap_->routes.end()) {
+      return it->second.root;
+    }
+  }
+  auto it = snap_->models.find(model_);
+  if (it == snap_->models.end()) {
+    Error e = Error::notFound("The model `" + model_ + "` does not exist or is not enabled");
+    e.param = "model";
+    return e;
+  }
+  for (const auto& entry : it->second) {
+    if (key_->provider_id && entry.provider->id != *key_->provider_id) {
+      continue;
+    }
+    return routing::compileSingle(entry.provider, entry.model_id);
+  }
+  Error e = Error::notFound("The model `" + model_ + "` is not offered by this key's provider");
+  e.param = "model";
+  return e;
+}
+
+void ProxyCall::setAnswerHeaders(const providers::ProviderConfig& provider,
+                                 const std::string& model, int attempt,
+                                 const std::string& path) {
+  rc_.addHeader("x-gateway-provider", provider.name);
+  rc_.addHeader("x-gateway-model", model);
+  rc_.addHeader("x-gateway-attempts", std::to_string(attempt));
+  rc_.addHeader("x-gateway-route-path", path);
+}
+
+net::awaitable<Result<void>> ProxyCall::attempt(const routing::ResolvedTarget& target,
+                                                const routing::AttemptInfo& info) {
+  const auto& provider = *target.provider;
+  const providers::Adapter* adapter = providers::adapterFor(provider.family);
+  if (!adapter) {
+    co_return Error(ErrorCode::Internal, "no adapter for family " + provider.family);
+  }
+  // The Anthropic wire format goes through untouched to an Anthropic target.
+  const bool passthrough = ingress_ == Ingress::Anthropic && provider.family == "anthropic";
+  const Operation op = passthrough ? Operation::Messages
+                       : op_ == Operation::Messages ? Operation::ChatCompletions
+                                                    : op_;
+  json::object body = passthrough ? body_ : chat_body_;
+  std::string model = model_;
+  for (const auto& [k, v] : target.override_params) {
+    if (k == "model" && v.is_string()) {
+      model = std::string(v.get_string());
+    } else {
+      body[k] = v;
+    }
+  }
+  upstream_model_ = upstreamModelFor(*snap_, provider.id, model);
+  body["model"] = upstream_model_;
+
+  providers::RequestOptions options;
+  options.stream = stream_;
+  // Anthropic ingress always needs usage for its message_delta event.
+  options.include_usage = include_usage_ || ingress_ == Ingress::Anthropic;
+  options.public_model = model_;
+  options.unix_time = unixSeconds(deps_.clock.now());
+  auto req = adapter->buildRequest(op, body, provider, options);
+  if (!req) {
+    co_return req.error();
+  }
+  answered_by_ = target.provider;
+  route_path_ = target.path;
+  attempts_ = info.attempt;
+  setAnswerHeaders(provider, upstream_model_, info.attempt, target.path);
+  Result<void> r = stream_ ? co_await attemptStream(*adapter, op, *req, provider, info.deadline)
+                           : co_await attemptPlain(*adapter, op, *req, provider, info.deadline);
+  if (!r && !client_gone_) {
+    deps_.metrics.recordUpstreamError(provider.name, errorCodeName(r.error().code));
+  }
+  co_return r;
+}
+
+net::awaitable<Result<void>> ProxyCall::attemptPlain(const providers::Adapter& adapter,
+                                                     Operation op,
+                                                     const providers::UpstreamRequest& req,
+                                                     const providers::ProviderConfig& provider,
+                                                     Clock::time_point deadline) {
+  auto& client = deps_.clients.current();
+  const auto t0 = Clock::now();
+  auto sent = co_await unlessClientGone(rc_, client.send(req, http::Deadline{deadline}));
+  upstream_time_ += Clock::now() - t0;
+  if (!sent) {
+    client_gone_ = true;
+    co_return Error(ErrorCode::InvalidRequest, "client disconnected");
+  }
+  if (!*sent) {
+    co_return providers::redactCredentials(sent->error(), provider);
+  }
+  const auto& resp = sent->value();
+  if (resp.status < 200 || resp.status >= 300) {
+    co_return providers::redactCredentials(adapter.mapError(resp), provider);
+  }
+  providers::RequestOptions options;
+  options.public_model = model_;
+  options.unix_time = unixSeconds(deps_.clock.now());
+  auto parsed = adapter.parseResponse(op, resp, options);
+  if (!parsed) {
+    co_return providers::redactCredentials(parsed.error(), provider);
+  }
+  usage_ = parsed->usage;
+  json::object out = ingress_ == Ingress::Anthropic && op != Operation::Messages
+                         ? providers::anthropic::chatResponseToMessages(parsed->body)
+                         : std::move(parsed->body);
+  ttfb_ms_ = millisSince(started_);
+  co_await rc_.sendJson(200, out);
+  if (rc_.clientGone()) {
+    client_gone_ = true;
+  }
+  co_return Result<void>{};
+}
+
+std::string ProxyCall::encodeChunks(std::vector<json::object>& chunks) {
+  std::string out;
+  for (auto& c : chunks) {
+    if (ingress_ == Ingress::OpenAi) {
+      out += http::sse::formatSseData(json::serialize(c));
+    } else if (op_ == Operation::Messages && answered_by_ && answered_by_->family == "anthropic") {
+      // Passthrough: the translator hands Anthropic events back unchanged.
+      const auto type = getStringView(c, "type").value_or("message");
+      out += http::sse::formatSseEvent(type, json::serialize(c));
+    } else {
+      for (auto& [name, data] : encoder_->onChunk(c)) {
+        out += http::sse::formatSseEvent(name, json::serialize(data));
+      }
+    }
+  }
+  chunks.clear();
+  return out;
+}
+
+std::string ProxyCall::streamErrorEvent(const Error& error) {
+  if (ingress_ == Ingress::Anthropic) {
+    return http::sse::formatSseEvent("error",
+                                     json::serialize(providers::anthropic::anthropicError(error)));
+  }
+  return http::sse::formatSseData(json::serialize(http::openAiErrorBody(error)));
+}
+
+net::awaitable<bool> ProxyCall::writeStreamPiece(const std::string& text) {
+  if (text.empty()) {
+    co_return true;
+  }
+  if (!streaming_) {
+    streaming_ = true;
+    ttfb_ms_ = millisSince(started_);
+    if (!co_await rc_.beginStream(200, "text/event-stream")) {
+      client_gone_ = true;
+      co_return false;
+    }
+  }
+  if (!co_await rc_.writeChunk(text)) {
+    client_gone_ = true;
+    co_return false;
+  }
+  co_return true;
+}
+
+net::awaitable<Result<void>> ProxyCall::attemptStream(const providers::Adapter& adapter,
+                                                      Operation op,
+                                                      const providers::UpstreamRequest& req,
+                                                      const providers::ProviderConfig& provider,
+                                                      Clock::time_point deadline) {
+  auto& client = deps_.clients.current();
+  const auto first_byte =
+      std::min(deadline, Clock::now() + deps_.options.first_byte_timeout);
+  auto t0 = Clock::now();
+  auto opened = co_await unlessClientGone(rc_, client.openStream(req, http::Deadline{first_byte}));
+  upstream_time_ += Clock::now() - t0;
+  if (!opened) {
+    client_gone_ = true;
+    co_return Error(ErrorCode::InvalidRequest, "client disconnected");
+  }
+  if (!*opened) {
+    co_return providers::redactCredentials(opened->error(), provider);
+  }
+  http::StreamResponse sr = std::move(opened->value());
+  if (sr.status() < 200 || sr.status() >= 300) {
+    providers::UpstreamResponse err;
+    err.status = sr.status();
+    err.headers = sr.headers();
+    auto body = co_await sr.readAll(http::Deadline{first_byte});
+    err.body = body ? std::move(*body) : std::string();
+    co_return providers::redactCredentials(adapter.mapError(err), provider);
+  }
+  providers::RequestOptions options;
+  options.stream = true;
+  options.include_usage = include_usage_ || ingress_ == Ingress::Anthropic;
+  options.public_model = model_;
+  options.unix_time = unixSeconds(deps_.clock.now());
+  auto translator = adapter.newStreamTranslator(op, options);
+  if (ingress_ == Ingress::Anthropic && op != Operation::Messages) {
+    encoder_ = std::make_unique<providers::anthropic::MessagesStreamEncoder>(model_);
+  }
+  const http::Deadline total{started_ + deps_.options.request_deadline};
+  std::vector<json::object> chunks;
+  for (;;) {
+    t0 = Clock::now();
+    auto piece = co_await unlessClientGone(rc_, sr.next(deps_.options.idle_timeout, total));
+    upstream_time_ += Clock::now() - t0;
+    if (!piece) {
+      client_gone_ = true;
+      co_return Error(ErrorCode::InvalidRequest, "client disconnected");
+    }
+    if (!*piece) {
+      // The upstream failed mid-stream. Before any byte reached the client this attempt may
+      // still be retried; afterwards the client gets an error event and the stream ends.
+      Error e = providers::redactCredentials(piece->error(), provider);
+      if (!streaming_) {
+        co_return e;
+      }
+      co_await writeStreamPiece(streamErrorEvent(e));
+      co_await rc_.endStream();
+      usage_ = translator->usage();
+      co_return e;
+    }
+    const std::string_view bytes = piece->value();
+    const bool end = bytes.empty();
+    auto fed = end ? translator->onEnd(chunks) : translator->onData(bytes, chunks);
+    if (!fed) {
+      Error e = providers::redactCredentials(fed.error(), provider);
+      GW_LOG_WARN("upstream stream failed{}{}{}", log::kv("request_id", rc_.requestId()),
+                  log::kv("provider", provider.name), log::kv("error", e.message));
+      if (!streaming_) {
+        co_return e;
+      }
+      co_await writeStreamPiece(encodeChunks(chunks) + streamErrorEvent(e));
+      co_await rc_.endStream();
+      usage_ = translator->usage();
+      co_return e;
+    }
+    std::string out = encodeChunks(chunks);
+    if (end) {
+      if (encoder_) {
+        for (auto& [name, data] : encoder_->finish()) {
+          out += http::sse::formatSseEvent(name, json::serialize(data));
+        }
+      }
+      if (ingress_ == Ingress::OpenAi) {
+        out += "data: [DONE]\n\n";
+      }
+      usage_ = translator->usage();
+      if (!co_await writeStreamPiece(out)) {
+        co_return Error(ErrorCode::InvalidRequest, "client disconnected");
+      }
+      co_await rc_.endStream();
+      co_return Result<void>{};
+    }
+    if (!co_await writeStreamPiece(out)) {
+      co_return Error(ErrorCode::InvalidRequest, "client disconnected");
+    }
+  }
+}
+
+net::awaitable<void> ProxyCall::sendError(const Error& error) {
+  const unsigned status = httpStatus(error);
+  if (error.retry_after_seconds) {
+    rc_.addHeader("retry-after", std::to_string(*error.retry_after_seconds));
+  }
+  const json::object body = ingress_ == Ingress::Anthropic
+                                ? providers::anthropic::anthropicError(error)
+                                : http::openAiErrorBody(error);
+  co_await rc_.sendJson(status, body);
+  account(static_cast<int>(status), error.message);
+}
+
+void ProxyCall::account(int status, const std::string& error) {
+  observe::UsageRecord rec;
+  rec.time = deps_.clock.now();
+  rec.request_id = rc_.requestId();
+  if (key_) {
+    rec.key_id = key_->id;
+    rec.key_name = key_->name;
+  }
+  rec.model = model_;
+  if (answered_by_) {
+    rec.provider_id = answered_by_->id;
+    rec.provider_name = answered_by_->name;
+  }
+  rec.status = status;
+  const auto total = Clock::now() - started_;
+  rec.latency_ms = std::chrono::duration_cast<std::chrono::milliseconds>(total).count();
+  rec.ttfb_ms = ttfb_ms_;
+  rec.overhead_ms =
+      std::chrono::duration<double, std::milli>(std::max(total - upstream_time_, Clock::duration{0}))
+          .count();
+  rec.prompt_tokens = usage_.prompt_tokens;
+  rec.completion_tokens = usage_.completion_tokens;
+  rec.cached_tokens = usage_.cached_tokens;
+  rec.attempts = std::max(attempts_, answered_by_ ? 1 : 0);
+  rec.route_path = route_path_;
+  rec.stream = stream_;
+  rec.error = error;
+  if (answered_by_ && usage_.known) {
+    governance::ModelPrices prices;
+    if (auto it = snap_->by_upstream.find(upstreamKey(answered_by_->id, upstream_model_));
+        it != snap_->by_upstream.end()) {
+      prices = governance::ModelPrices{it->second.input_price, it->second.output_price,
+                                       it->second.cached_input_price};
+    }
+    rec.cost_usd = governance::computeCost(
+        governance::TokenUsage{usage_.prompt_tokens, usage_.completion_tokens,
+                               usage_.cached_tokens},
+        prices);
+  }
+  if (admission_) {
+    deps_.guard.settle(*admission_,
+                       governance::TokenUsage{usage_.prompt_tokens, usage_.completion_tokens,
+                                              usage_.cached_tokens},
+                       rec.cost_usd);
+  }
+  if (deps_.options.log_prompts) {
+    rec.prompt = std::string(rc_.body());
+  }
+  rc_.logField("model", model_);
+  if (answered_by_) {
+    rc_.logField("provider", answered_by_->name);
+  }
+  rc_.logField("tokens", std::to_string(usage_.totalTokens()));
+  deps_.metrics.recordRequest(rec);
+  deps_.log_writer.submit(std::move(rec));
+}
+
+}  // namespace
+
+Dataplane::Dataplane(DataplaneDeps& deps, std::size_t loops) : deps_(deps) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(loops, 1); ++i) {
+    loops_.push_back(std::make_unique<LoopState>(deps.clock, &deps.breakers));
+  }
+}
+
+LoopState& Dataplane::loopState() {
+  const int i = http::Server::currentLoopIndex();
+  return *loops_.at(i < 0 ? 0 : static_cast<std::size_t>(i));
+}
+
+net::awaitable<void> Dataplane::proxy(http::RequestContext& rc, Operation op, Ingress ingress) {
+  ProxyCall call(*this, rc, op, ingress);
+  co_await call.run();
+}
+
+net::awaitable<void> Dataplane::listModels(http::RequestContext& rc) {
+  const auto snap = deps_.snapshots.current();
+  const std::string_view presented = presentedKey(rc);
+  auto kit = presented.empty() ? snap->keys.end() : snap->keys.find(crypto::sha256Hex(presented));
+  if (kit == snap->keys.end()) {
+    const json::object body = http::openAiErrorBody(
+        Error(ErrorCode::Unauthorized, presented.empty() ? "missing API key" : "invalid API key"));
+    co_await rc.sendJson(401, body);
+    co_return;
+  }
+  const KeyEntry& key = kit->second;
+  const auto created = unixSeconds(snap->built_at);
+  json::array data;
+  std::set<std::string> seen;
+  auto add = [&](const std::string& id, const std::string& owner) {
+    if (!key.limits.modelAllowed(id) || !seen.insert(id).second) {
+      return;
+    }
+    json::object m;
+    m["id"] = id;
+    m["object"] = "model";
+    m["created"] = created;
+    m["owned_by"] = owner;
+    data.push_back(std::move(m));
+  };
+  if (!key.routing_config_id) {
+    for (const auto& [name, entries] : snap->models) {
+      for (const auto& e : entries) {
+        if (!key.provider_id || e.provider->id == *key.provider_id) {
+          add(name, e.provider->name);
+          break;
+        }
+      }
+    }
+  }
+  for (const auto& [name, id] : snap->virtual_models) {
+    if (snap->routes.count(id)) {
+      add(name, "llm-gateway");
+    }
+  }
+  std::sort(data.begin(), data.end(), [](const json::value& a, const json::value& b) {
+    return a.at("id").get_string() < b.at("id").get_string();
+  });
+  json::object body;
+  body["object"] = "list";
+  body["data"] = std::move(data);
+  co_await rc.sendJson(200, body);
+}
+
+}  // namespace gw::dataplane
