@@ -1,18 +1,9 @@
-import type { Capabilities, Model, ModelInput, ModelMode } from '@/api/types';
+import type { Model, ModelInput } from '@/api/types';
 
-export interface ModelFormModel {
+/** The editable fields of a model; the provider is unset until chosen. */
+export type ModelFormModel = Omit<Model, 'id' | 'provider_id' | 'provider_name' | 'created_at' | 'updated_at'> & {
   provider_id: number | null;
-  name: string;
-  model_id: string;
-  enabled: boolean;
-  mode: ModelMode;
-  context_window: number | null;
-  max_output_tokens: number | null;
-  input_price: number | null;
-  output_price: number | null;
-  cached_input_price: number | null;
-  capabilities: Capabilities;
-}
+};
 
 export function createDefaultModel(m?: Model | null): ModelFormModel {
   return {

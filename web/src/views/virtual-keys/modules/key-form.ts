@@ -1,25 +1,19 @@
-import type { BudgetPeriod, Id, VirtualKey, VirtualKeyInput } from '@/api/types';
+import type { BudgetPeriod, VirtualKey, VirtualKeyInput } from '@/api/types';
 import { splitList } from '@/utils/validators';
 
 export type Binding = 'none' | 'provider' | 'config';
 
-export interface KeyFormModel {
-  name: string;
+type Limits = Pick<VirtualKey, 'name' | 'enabled' | 'allowed_models' | 'provider_id' | 'routing_config_id' |
+  'rpm_limit' | 'tpm_limit' | 'max_concurrency' | 'budget_usd' | 'allow_config_header'>;
+
+/** The drawer's form: the key's fields, with widget-friendly period, expiry (ms) and IPs (text). */
+export interface KeyFormModel extends Limits {
   keyMode: 'auto' | 'custom';
   key: string;
-  enabled: boolean;
-  allowed_models: string[];
   binding: Binding;
-  provider_id: Id | null;
-  routing_config_id: Id | null;
-  rpm_limit: number | null;
-  tpm_limit: number | null;
-  max_concurrency: number | null;
-  budget_usd: number | null;
   budget_period: BudgetPeriod;
   expires_at: number | null;
   allowed_ips: string;
-  allow_config_header: boolean;
 }
 
 export function createDefaultModel(k?: VirtualKey | null): KeyFormModel {
