@@ -66,6 +66,7 @@ export type ConfigFieldSpec =
       default?: unknown;
       placeholder?: string;
       description?: string;
+      help?: string;
     };
 
 export interface ProviderTemplate {

@@ -37,7 +37,7 @@ export function normaliseFields(specs: ConfigFieldSpec[] | undefined): ConfigFie
       label: spec.label ?? name,
       kind: kindOf(name, spec.type, spec.secret),
       required: spec.required === true,
-      placeholder: spec.placeholder ?? spec.description ?? '',
+      placeholder: spec.placeholder ?? spec.help ?? spec.description ?? '',
       defaultValue: spec.default,
     }];
   });
