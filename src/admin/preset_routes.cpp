@@ -1,8 +1,335 @@
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <charconv>
+#include <limits>
+
+#include "admin/field_errors.hpp"
+#include "admin/model_fields.hpp"
 #include "admin/routes.hpp"
+#include "core/log.hpp"
+#include "dataplane/snapshot.hpp"
+#include "presets/apply.hpp"
+#include "presets/sync.hpp"
 
 namespace gw::admin {
 
-// Placeholder until the preset routes land.
-void registerPresetRoutes(http::Router&, AdminDeps&) {}
+namespace {
+
+constexpr std::size_t kDefaultSearchLimit = 20;
+constexpr std::size_t kMaxSearchLimit = 200;
+
+// ---- blocking helpers (run on the pool) -----------------------------------------------------
+
+Result<json::object> statusJson(AdminDeps& d) {
+  auto status = d.presets.status();
+  if (!status) {
+    return status.error();
+  }
+  return presets::statusToJson(*status);
+}
+
+json::object outcomeJson(const presets::SyncOutcome& o) {
+  json::object out;
+  out["result"] = o.result;
+  out["count"] = static_cast<std::int64_t>(o.count);
+  out["skipped"] = static_cast<std::int64_t>(o.skipped);
+  out["error"] = o.error;
+  return out;
+}
+
+/// Runs a sync or an upload and answers the status with the outcome; a failure is an error
+/// (`code` says whose fault) that says the previous presets are still in effect.
+Result<json::object> replacePresets(AdminDeps& d, const std::string* upload) {
+  const auto outcome = upload ? d.presets.importFile(*upload) : d.presets.syncNow();
+  if (!outcome.ok()) {
+    const std::string kept =
+        "; the " + std::to_string(outcome.count) + " presets in effect are kept";
+    if (upload) {
+      return Error::invalid("the file is not a usable LiteLLM price file: " + outcome.error +
+                            kept);
+    }
+    return Error{ErrorCode::UpstreamError, "the presets download failed: " + outcome.error + kept};
+  }
+  auto status = statusJson(d);
+  if (!status) {
+    return status.error();
+  }
+  (*status)["outcome"] = outcomeJson(outcome);
+  return status;
+}
+
+json::object searchPresets(AdminDeps& d, const std::string& q, const std::string& provider,
+                           std::size_t limit) {
+  const auto index = d.presets.index();  // hits point into it: keep it alive while reading
+  json::array data;
+  for (const auto& hit : index->search(q, provider, limit)) {
+    auto entry = presets::presetToJson(*hit.preset);
+    entry["score"] = hit.score;
+    data.push_back(std::move(entry));
+  }
+  json::object out;
+  out["data"] = std::move(data);
+  out["total"] = static_cast<std::int64_t>(index->size());
+  return out;
+}
+
+/// Writes a preset patch into a stored model (fields the preset does not know are kept).
+store::ModelRow patchModel(AdminDeps& d, store::ModelRow row, const json::object& patch) {
+  std::vector<http::FieldError> ignored;  // presets carry valid values; a bad one is skipped
+  readModelFields(patch, row, ignored, false);
+  return d.store.models().update(row);
+}
+
+Result<store::ModelRow> applyOne(AdminDeps& d, std::int64_t model_id, const std::string& name) {
+  auto row = d.store.models().get(model_id);
+  if (!row) {
+    return fieldError("model_id", "no model with id " + std::to_string(model_id));
+  }
+  const auto index = d.presets.index();
+  const auto* preset = index->find(name);
+  if (!preset) {
+    return fieldError("preset", "no preset named \"" + name + "\" (see /api/admin/presets/search)");
+  }
+  json::object patch;
+  presets::applyPreset(*preset, patch);
+  auto updated = patchModel(d, std::move(*row), patch);
+  d.snapshots.rebuild();
+  return updated;
+}
+
+Result<json::object> applyProvider(AdminDeps& d, std::int64_t provider_id) {
+  auto provider = d.store.providers().get(provider_id);
+  if (!provider) {
+    return fieldError("provider_id", "no provider with id " + std::to_string(provider_id));
+  }
+  std::vector<store::ModelRow> models;
+  std::vector<presets::ModelRef> refs;
+  for (auto& m : d.store.models().all()) {
+    if (m.provider_id == provider_id) {
+      refs.push_back({m.id, m.name, m.model_id});
+      models.push_back(std::move(m));
+    }
+  }
+  const auto index = d.presets.index();
+  const auto plan = presets::planProviderApply(*index, provider->type, refs);
+  json::array details;
+  for (const auto& u : plan.updates) {
+    for (const auto& m : models) {
+      if (m.id == u.id) {
+        patchModel(d, m, u.patch);
+        json::object detail;
+        detail["model"] = m.name;
+        detail["preset"] = u.preset;
+        detail["score"] = u.score;
+        details.push_back(std::move(detail));
+      }
+    }
+  }
+  if (!plan.updates.empty()) {
+    d.snapshots.rebuild();
+  }
+  json::array unmatched;
+  for (const auto& name : plan.unmatched) {
+    unmatched.emplace_back(name);
+  }
+  json::object out;
+  out["updated"] = static_cast<std::int64_t>(plan.updates.size());
+  out["unmatched"] = std::move(unmatched);
+  out["details"] = std::move(details);
+  return out;
+}
+
+// ---- request parsing ------------------------------------------------------------------------
+
+std::size_t searchLimit(const RequestContext& rc) {
+  const std::string text = rc.queryParam("limit");
+  std::size_t limit = kDefaultSearchLimit;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
+  if (text.empty() || ec != std::errc() || p != text.data() + text.size() || limit == 0) {
+    limit = kDefaultSearchLimit;
+  }
+  return std::min(limit, kMaxSearchLimit);
+}
+
+struct ApplyRequest {
+  std::int64_t id = 0;
+  std::string preset;
+};
+
+/// {"model_id","preset"} (`id_key` "model_id") or {"provider_id"} (`id_key` "provider_id").
+std::vector<http::FieldError> readApply(const json::object& body, const char* id_key,
+                                        bool with_preset, ApplyRequest& out) {
+  FieldReader f(body);
+  if (!f.has(id_key) || f.isNull(id_key)) {
+    f.fail(id_key, "is required");
+  } else if (auto id = f.integer(id_key, 1, std::numeric_limits<std::int64_t>::max())) {
+    out.id = *id;
+  }
+  if (with_preset) {
+    if (auto preset = f.string("preset", 300, true)) {
+      out.preset = std::move(*preset);
+    }
+  }
+  return f.errors();
+}
+
+std::vector<http::FieldError> readApplyModel(const json::object& body, ApplyRequest& out) {
+  return readApply(body, "model_id", true, out);
+}
+
+std::vector<http::FieldError> readApplyProvider(const json::object& body, ApplyRequest& out) {
+  return readApply(body, "provider_id", false, out);
+}
+
+// ---- background sync ------------------------------------------------------------------------
+
+presets::SyncOutcome runSync(AdminDeps& d) { return d.presets.syncNow(); }
+
+bool needsInitialSync(AdminDeps& d) { return d.presets.needsInitialSync(); }
+
+void logOutcome(const presets::SyncOutcome& o, const char* trigger) {
+  if (o.ok()) {
+    GW_LOG_INFO("presets synced{}{}{}", log::kv("trigger", trigger), log::kv("result", o.result),
+                log::kv("count", static_cast<long long>(o.count)));
+  } else {
+    GW_LOG_WARN("presets sync failed; previous presets kept{}{}{}", log::kv("trigger", trigger),
+                log::kv("count", static_cast<long long>(o.count)), log::kv("error", o.error));
+  }
+}
+
+void logSchedulerFailure(const char* what) {
+  GW_LOG_ERROR("presets scheduler stopped{}", log::kv("error", what));
+}
+
+net::awaitable<void> syncLoop(AdminDeps& d) {
+  if (co_await d.pool.run([&d] { return needsInitialSync(d); })) {
+    logOutcome(co_await d.pool.run([&d] { return runSync(d); }), "startup");
+  }
+  net::steady_timer timer(co_await net::this_coro::executor);
+  for (;;) {
+    timer.expires_after(presets::kSyncInterval);
+    auto [ec] = co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+    if (ec) {
+      co_return;  // cancelled: the loop is shutting down
+    }
+    logOutcome(co_await d.pool.run([&d] { return runSync(d); }), "interval");
+  }
+}
+
+net::awaitable<void> guardedSyncLoop(AdminDeps& d) {
+  try {
+    co_await syncLoop(d);
+  } catch (const std::exception& e) {
+    logSchedulerFailure(e.what());
+  }
+}
+
+}  // namespace
+
+void startPresetScheduler(AdminDeps& d, net::io_context& loop, bool auto_sync) {
+  if (!auto_sync) {
+    GW_LOG_INFO("presets auto-sync is off (PRESETS_AUTO_SYNC=false)");
+    return;
+  }
+  // The coroutine lives on `loop`: when the loop stops, its pending timer wait is destroyed
+  // with it and the scheduler ends.
+  net::co_spawn(loop, guardedSyncLoop(d), net::detached);
+}
+
+void registerPresetRoutes(http::Router& r, AdminDeps& d) {
+  r.add("GET", "/api/admin/presets/status",
+        guarded(d.jwt, d.clock,
+                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
+                  auto status = co_await d.pool.run([&] { return statusJson(d); });
+                  if (!status) {
+                    co_await sendError(rc, status.error());
+                    co_return;
+                  }
+                  co_await rc.sendJson(200, *status);
+                }));
+
+  r.add("GET", "/api/admin/presets/search",
+        guarded(d.jwt, d.clock,
+                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
+                  const std::string q = rc.queryParam("q");
+                  const std::string provider = rc.queryParam("provider");
+                  const std::size_t limit = searchLimit(rc);
+                  auto answer =
+                      co_await d.pool.run([&] { return searchPresets(d, q, provider, limit); });
+                  co_await rc.sendJson(200, answer);
+                }));
+
+  r.add("POST", "/api/admin/presets/refresh",
+        guarded(d.jwt, d.clock,
+                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
+                  auto answer = co_await d.pool.run([&] { return replacePresets(d, nullptr); });
+                  if (!answer) {
+                    co_await sendError(rc, answer.error());
+                    co_return;
+                  }
+                  co_await rc.sendJson(200, *answer);
+                }));
+
+  r.add("POST", "/api/admin/presets/upload",
+        guarded(d.jwt, d.clock,
+                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
+                  const std::string body(rc.body());
+                  auto answer = co_await d.pool.run([&] { return replacePresets(d, &body); });
+                  if (!answer) {
+                    co_await sendError(rc, answer.error());
+                    co_return;
+                  }
+                  co_await rc.sendJson(200, *answer);
+                }));
+
+  r.add("POST", "/api/admin/presets/apply",
+        guarded(d.jwt, d.clock,
+                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
+                  auto body = co_await readJsonBody(rc);
+                  if (!body) {
+                    co_return;
+                  }
+                  ApplyRequest req;
+                  const auto errors = readApplyModel(*body, req);
+                  if (!errors.empty()) {
+                    co_await sendInvalid(rc, errors);
+                    co_return;
+                  }
+                  auto model =
+                      co_await d.pool.run([&] { return applyOne(d, req.id, req.preset); });
+                  if (!model) {
+                    co_await sendFailure(rc, model.error());
+                    co_return;
+                  }
+                  co_await rc.sendJson(200, modelJson(*model));
+                }));
+
+  r.add("POST", "/api/admin/presets/apply-provider",
+        guarded(d.jwt, d.clock,
+                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
+                  auto body = co_await readJsonBody(rc);
+                  if (!body) {
+                    co_return;
+                  }
+                  ApplyRequest req;
+                  const auto errors = readApplyProvider(*body, req);
+                  if (!errors.empty()) {
+                    co_await sendInvalid(rc, errors);
+                    co_return;
+                  }
+                  auto answer = co_await d.pool.run([&] { return applyProvider(d, req.id); });
+                  if (!answer) {
+                    co_await sendFailure(rc, answer.error());
+                    co_return;
+                  }
+                  co_await rc.sendJson(200, *answer);
+                }));
+}
 
 }  // namespace gw::admin

@@ -7,6 +7,9 @@
 #include "core/crypto.hpp"
 #include "store/store.hpp"
 
+namespace boost::asio {
+class io_context;
+}
 namespace gw::dataplane {
 class SnapshotService;
 }
@@ -62,5 +65,10 @@ void registerRoutingConfigRoutes(http::Router& r, AdminDeps& d);
 void registerSystemRoutes(http::Router& r, AdminDeps& d);
 void registerPresetRoutes(http::Router& r, AdminDeps& d);
 void registerLogRoutes(http::Router& r, AdminDeps& d);
+
+/// When `auto_sync`, runs the LiteLLM presets sync on `loop`: once at start-up if no preset is
+/// stored, then every presets::kSyncInterval (the download itself on the blocking pool). Ends
+/// when the loop stops.
+void startPresetScheduler(AdminDeps& d, boost::asio::io_context& loop, bool auto_sync);
 
 }  // namespace gw::admin
