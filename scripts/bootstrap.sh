@@ -12,7 +12,7 @@ packages=(build-essential cmake ninja-build pkg-config ca-certificates
   libssl-dev libsqlite3-dev libsodium-dev libspdlog-dev libfmt-dev libcli11-dev
   nodejs npm curl)
 if [ "$mode" = "--test" ]; then
-  packages+=(libgtest-dev libgmock-dev chromium wrk python3 procps)
+  packages+=(libgtest-dev libgmock-dev chromium fonts-wqy-microhei wrk python3 procps)
 fi
 
 missing=()
