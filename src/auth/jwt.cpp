@@ -46,9 +46,12 @@ Result<Claims> JwtSigner::verify(std::string_view token,
   if (!alg || *alg != "HS256") {
     return unauthorized("unsupported token algorithm");
   }
-  const auto sig = crypto::base64Decode(token.substr(d2 + 1));
-  const std::string expected = crypto::hmacSha256(secret_, token.substr(0, d2));
-  if (!sig || !crypto::constantTimeEquals(*sig, expected)) {
+  // Compare the encoded text, not the decoded bytes: the decoder accepts padding and ignores
+  // the spare low bits of the last character, so several texts decode to one signature and a
+  // byte comparison would accept altered tokens.
+  const std::string expected =
+      crypto::base64Encode(crypto::hmacSha256(secret_, token.substr(0, d2)), true);
+  if (!crypto::constantTimeEquals(token.substr(d2 + 1), expected)) {
     return unauthorized("invalid token signature");
   }
   const auto payload_text = crypto::base64Decode(token.substr(d1 + 1, d2 - d1 - 1));
