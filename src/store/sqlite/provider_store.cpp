@@ -128,7 +128,11 @@ public:
         .bind(8, nowText())
         .bind(9, row.id)
         .run();
-    return *getLocked(row.id);
+    auto out = getLocked(row.id);
+    if (!out) {  // deleted meanwhile: never dereference an empty optional
+      throw StoreError("provider " + std::to_string(row.id) + " not found", false);
+    }
+    return std::move(*out);
   }
 
   bool remove(std::int64_t id) override {

@@ -133,7 +133,11 @@ public:
     bindValues(st, row, row.created_at, nowText());
     st.bind(18, row.id);
     st.run();
-    return *getLocked(row.id);
+    auto out = getLocked(row.id);
+    if (!out) {  // deleted meanwhile: never dereference an empty optional
+      throw StoreError("virtual key " + std::to_string(row.id) + " not found", false);
+    }
+    return std::move(*out);
   }
 
   bool remove(std::int64_t id) override {
