@@ -98,6 +98,11 @@ net::awaitable<void> RequestContext::send(unsigned status, std::string body,
   decorate(res);
   res.body() = std::move(body);
   res.prepare_payload();
+  if (request_.method() == bhttp::verb::head) {
+    // HEAD answers the GET header (its Content-Length included) and never a body: bytes
+    // after the header would be read as the next response on a keep-alive connection.
+    res.body().clear();
+  }
   status_ = status;
   if (!co_await writer_.writeResponse(std::move(res))) {
     client_gone_ = true;

@@ -21,6 +21,7 @@
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <future>
 #include <list>
 #include <optional>
 #include <random>
@@ -62,6 +63,19 @@ bool validRequestId(std::string_view id) {
   return true;
 }
 
+Error payloadTooLarge(std::size_t limit) {
+  return Error{ErrorCode::PayloadTooLarge,
+               "request body exceeds " + std::to_string(limit) + " bytes"};
+}
+
+std::string pathOf(std::string_view target) {
+  return std::string(target.substr(0, target.find('?')));
+}
+
+/// Unread input drained at most after refusing a request, and for how long.
+constexpr std::size_t kLingerBytes = 1024 * 1024;
+constexpr std::chrono::milliseconds kLingerTime{1000};
+
 }  // namespace
 
 class Session;
@@ -69,10 +83,12 @@ class Session;
 struct Server::Loop {
   explicit Loop(int index) : index(index), acceptor(ioc) {}
   int index;
-  net::io_context ioc{1};
-  tcp::acceptor acceptor;
+  // Declared before ioc so they outlive it: destroying ioc destroys the frames of sessions
+  // still running after the hard deadline, and their destructors unlink from this list.
   std::list<Session*> sessions;  // touched only on this loop's thread
   bool stopping = false;
+  net::io_context ioc{1};
+  tcp::acceptor acceptor;
 };
 
 class Session final : public ResponseWriter {
@@ -101,7 +117,8 @@ public:
   net::awaitable<void> run();
 
   net::awaitable<bool> writeResponse(bhttp::response<bhttp::string_body>&& response) override {
-    if (closing_) {
+    // Shutdown may have begun while the handler ran: tell the client this connection ends.
+    if (loop_.stopping) {
       response.keep_alive(false);
     }
     stream_.expires_after(options_.idle_timeout);
@@ -112,7 +129,7 @@ public:
   }
 
   net::awaitable<bool> writeStreamHeader(bhttp::response<bhttp::empty_body>&& header) override {
-    if (closing_) {
+    if (loop_.stopping) {
       header.keep_alive(false);
     }
     keep_alive_ = header.keep_alive();
@@ -139,6 +156,12 @@ public:
     auto [ec, n] = co_await net::async_write(stream_, bhttp::make_chunk_last(), kTuple);
     bytes_out_ += n;
     co_return !ec;
+  }
+
+  bool peerClosed() override {
+    char byte;
+    const auto r = ::recv(stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
   }
 
   net::awaitable<void> waitClientGone() override {
@@ -181,13 +204,14 @@ private:
   std::list<Session*>::iterator it_;
   net::ip::address remote_;
   bool idle_ = true;
-  bool closing_ = false;
   bool keep_alive_ = true;
+  bool linger_ = false;  ///< a request was refused unread: drain before closing
   std::size_t bytes_out_ = 0;
 };
 
 net::awaitable<void> Session::sendSimpleError(const Error& error, std::string_view path,
                                               bool close) {
+  linger_ = linger_ || close;
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(httpStatus(error)), 11};
   res.set(bhttp::field::content_type, "application/json");
   res.set("x-request-id", newRequestId());
@@ -223,6 +247,21 @@ net::awaitable<void> Session::run() {
   }
   boost::system::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (linger_) {
+    // Lingering close: after refusing a request whose body we did not read, closing with
+    // unread input makes the kernel send RST, and the client may lose the error response
+    // it has not read yet. Drain (bounded) until the client closes its side.
+    stream_.expires_after(kLingerTime);
+    std::size_t drained = 0;
+    char sink[4096];
+    while (drained < kLingerBytes) {
+      auto [rec, n] = co_await stream_.async_read_some(net::buffer(sink), kTuple);
+      if (rec) {
+        break;
+      }
+      drained += n;
+    }
+  }
 }
 
 net::awaitable<bool> Session::handleOne(bhttp::request_parser<bhttp::string_body>& parser) {
@@ -234,6 +273,13 @@ net::awaitable<bool> Session::handleOne(bhttp::request_parser<bhttp::string_body
                                true);
       co_return false;
     }
+    if (ec == bhttp::error::body_limit) {
+      // The parser checks Content-Length against the body limit while it reads the header,
+      // so an announced oversized body is refused here, before any of it is read.
+      co_await sendSimpleError(payloadTooLarge(options_.max_body_bytes),
+                               pathOf(parser.get().target()), true);
+      co_return false;
+    }
     if (ec) {
       if (ec != net::error::eof && ec != beast::error::timeout &&
           ec != net::error::connection_reset && ec != net::error::operation_aborted) {
@@ -242,12 +288,9 @@ net::awaitable<bool> Session::handleOne(bhttp::request_parser<bhttp::string_body
       co_return false;
     }
   }
-  const std::string path(parser.get().target().substr(0, parser.get().target().find('?')));
+  const std::string path = pathOf(parser.get().target());
   if (const auto len = parser.content_length(); len && *len > options_.max_body_bytes) {
-    co_await sendSimpleError(Error{ErrorCode::PayloadTooLarge,
-                                   "request body exceeds " +
-                                       std::to_string(options_.max_body_bytes) + " bytes"},
-                             path, true);
+    co_await sendSimpleError(payloadTooLarge(options_.max_body_bytes), path, true);
     co_return false;
   }
   if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
@@ -261,10 +304,7 @@ net::awaitable<bool> Session::handleOne(bhttp::request_parser<bhttp::string_body
     stream_.expires_after(options_.body_timeout);
     auto [ec, n] = co_await bhttp::async_read(stream_, buffer_, parser, kTuple);
     if (ec == bhttp::error::body_limit) {
-      co_await sendSimpleError(Error{ErrorCode::PayloadTooLarge,
-                                     "request body exceeds " +
-                                         std::to_string(options_.max_body_bytes) + " bytes"},
-                               path, true);
+      co_await sendSimpleError(payloadTooLarge(options_.max_body_bytes), path, true);
       co_return false;
     }
     if (ec) {
@@ -276,7 +316,6 @@ net::awaitable<bool> Session::handleOne(bhttp::request_parser<bhttp::string_body
 
   Request req = parser.release();
   keep_alive_ = req.keep_alive();
-  closing_ = loop_.stopping;
   std::string incoming_id(req["x-request-id"]);
   RequestContext ctx(req, *this, validRequestId(incoming_id) ? incoming_id : newRequestId(),
                      remote_);
@@ -402,8 +441,21 @@ void Server::stop() {
     return;
   }
   stopped_ = true;
+  if (threads_.empty()) {  // bound but never started: nothing runs on the loops
+    for (auto& loop : loops_) {
+      boost::system::error_code ec;
+      loop->acceptor.close(ec);
+    }
+    return;
+  }
+  // Wait until every loop has closed its listener: with no connection open nothing else
+  // waits below, and ioc.stop() could otherwise discard the posted close, leaving the
+  // listener accepting connections nobody serves.
+  std::vector<std::future<void>> closed;
   for (auto& loop : loops_) {
-    net::post(loop->ioc, [l = loop.get()] {
+    auto done = std::make_shared<std::promise<void>>();
+    closed.push_back(done->get_future());
+    net::post(loop->ioc, [l = loop.get(), done] {
       l->stopping = true;
       boost::system::error_code ec;
       l->acceptor.close(ec);
@@ -412,7 +464,11 @@ void Server::stop() {
           s->close();
         }
       }
+      done->set_value();
     });
+  }
+  for (auto& f : closed) {
+    f.wait();
   }
   const auto deadline = std::chrono::steady_clock::now() + options_.shutdown_grace;
   while (active_.load() > 0 && std::chrono::steady_clock::now() < deadline) {

@@ -66,9 +66,9 @@ public:
 private:
   ServerOptions options_;
   const Router& router_;
+  std::atomic<int> active_{0};  // before loops_: sessions destroyed with a loop decrement it
   std::vector<std::unique_ptr<Loop>> loops_;
   std::vector<std::thread> threads_;
-  std::atomic<int> active_{0};
   unsigned short port_ = 0;
   bool stopped_ = false;
 };
