@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "store/sqlite/sqlite_store.hpp"
+#include "unit/store/store_test_support.hpp"
 
 namespace gw::store::sqlite {
 namespace {
@@ -66,21 +67,11 @@ TEST_F(ModelStoreTest, OptionalFieldsStayEmpty) {
 TEST_F(ModelStoreTest, SameNameUnderOneProviderIsAConstraintError) {
   models.create(model("gpt-4o"));
   models.create(model("gpt-4o", other_provider_id));  // another provider: fine
-  try {
-    models.create(model("gpt-4o"));
-    FAIL();
-  } catch (const StoreError& e) {
-    EXPECT_TRUE(e.constraint());
-  }
+  test::expectConstraint([&] { models.create(model("gpt-4o")); });
 }
 
 TEST_F(ModelStoreTest, UnknownProviderIsAConstraintError) {
-  try {
-    models.create(model("orphan", 999));
-    FAIL();
-  } catch (const StoreError& e) {
-    EXPECT_TRUE(e.constraint()) << e.what();
-  }
+  test::expectConstraint([&] { models.create(model("orphan", 999)); });
 }
 
 TEST_F(ModelStoreTest, UpdateAndRemove) {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "store/sqlite/sqlite_store.hpp"
+#include "unit/store/store_test_support.hpp"
 
 namespace gw::store::sqlite {
 namespace {
@@ -43,12 +44,7 @@ TEST_F(ProviderStoreTest, CreateAndGetRoundTripEveryField) {
 
 TEST_F(ProviderStoreTest, DuplicateNameIsAConstraintError) {
   providers.create(provider("main"));
-  try {
-    providers.create(provider("main", "anthropic"));
-    FAIL() << "duplicate provider name stored";
-  } catch (const StoreError& e) {
-    EXPECT_TRUE(e.constraint());
-  }
+  test::expectConstraint([&] { providers.create(provider("main", "anthropic")); });
   EXPECT_EQ(providers.all().size(), 1u);
 }
 
@@ -68,12 +64,7 @@ TEST_F(ProviderStoreTest, UpdateToATakenNameIsAConstraintError) {
   providers.create(provider("a"));
   auto b = providers.create(provider("b"));
   b.name = "a";
-  try {
-    providers.update(b);
-    FAIL();
-  } catch (const StoreError& e) {
-    EXPECT_TRUE(e.constraint());
-  }
+  test::expectConstraint([&] { providers.update(b); });
   EXPECT_EQ(providers.get(b.id)->name, "b");
 }
 

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "store/sqlite/sqlite_store.hpp"
+#include "unit/store/store_test_support.hpp"
 
 namespace gw::store::sqlite {
 namespace {
@@ -37,12 +38,7 @@ TEST_F(RoutingConfigStoreTest, NameAndVirtualModelAreUnique) {
   configs.create(config("two"));  // no virtual model
   configs.create(config("three"));  // NULLs do not collide
   for (auto dup : {config("one"), config("four", "vm")}) {
-    try {
-      configs.create(dup);
-      FAIL() << dup.name;
-    } catch (const StoreError& e) {
-      EXPECT_TRUE(e.constraint());
-    }
+    test::expectConstraint([&] { configs.create(dup); }, dup.name);
   }
 }
 

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "store/sqlite/sqlite_store.hpp"
+#include "unit/store/store_test_support.hpp"
 
 namespace gw::store::sqlite {
 namespace {
@@ -52,24 +53,14 @@ TEST_F(UserStoreTest, CreateFindAndList) {
 
 TEST_F(UserStoreTest, UsernamesAreUniqueWithoutCase) {
   users.create(user("alice"));
-  try {
-    users.create(user("ALICE"));
-    FAIL() << "a duplicate username was stored";
-  } catch (const StoreError& e) {
-    EXPECT_TRUE(e.constraint()) << e.what();
-  }
+  test::expectConstraint([&] { users.create(user("ALICE")); }, "duplicate username");
   auto found = users.findByName("Alice");
   ASSERT_TRUE(found);
   EXPECT_EQ(found->username, "alice");
 }
 
 TEST_F(UserStoreTest, UnknownRoleIsAConstraintError) {
-  try {
-    users.create(user("mallory", "root"));
-    FAIL() << "role 'root' was stored";
-  } catch (const StoreError& e) {
-    EXPECT_TRUE(e.constraint()) << e.what();
-  }
+  test::expectConstraint([&] { users.create(user("mallory", "root")); }, "role root");
 }
 
 TEST_F(UserStoreTest, SetPassword) {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "store/sqlite/sqlite_store.hpp"
+#include "unit/store/store_test_support.hpp"
 
 namespace gw::store::sqlite {
 namespace {
@@ -59,12 +60,7 @@ TEST_F(VirtualKeyStoreTest, HashIsUnique) {
   keys.create(key("a", "same"));
   EXPECT_TRUE(keys.hashExists("same"));
   EXPECT_FALSE(keys.hashExists("other"));
-  try {
-    keys.create(key("b", "same"));
-    FAIL();
-  } catch (const StoreError& e) {
-    EXPECT_TRUE(e.constraint());
-  }
+  test::expectConstraint([&] { keys.create(key("b", "same")); });
 }
 
 TEST_F(VirtualKeyStoreTest, DeletingTheProviderClearsTheBinding) {
@@ -84,12 +80,7 @@ TEST_F(VirtualKeyStoreTest, DeletingTheProviderClearsTheBinding) {
 TEST_F(VirtualKeyStoreTest, UnknownRoutingConfigIsAConstraintError) {
   auto k = key("bad", "h2");
   k.routing_config_id = 99;
-  try {
-    keys.create(k);
-    FAIL();
-  } catch (const StoreError& e) {
-    EXPECT_TRUE(e.constraint());
-  }
+  test::expectConstraint([&] { keys.create(k); });
 }
 
 TEST_F(VirtualKeyStoreTest, UpdateListRemove) {
