@@ -36,6 +36,8 @@ public:
   virtual net::awaitable<bool> writeLastChunk() = 0;
   /// Completes when the client closes its side of the connection (or the wait is cancelled).
   virtual net::awaitable<void> waitClientGone() = 0;
+  /// Non-blocking check: true when the client has closed the connection (EOF or reset seen).
+  virtual bool peerClosed() { return false; }
 };
 
 /// One request as a handler sees it, and its way to answer. Lives for the duration of the
@@ -88,6 +90,8 @@ public:
   net::awaitable<bool> endStream();
   /// Completes when the client disconnects.
   net::awaitable<void> waitClientGone() { return writer_.waitClientGone(); }
+  /// True when the client has closed the connection (checked without blocking).
+  bool peerClosed() const { return writer_.peerClosed(); }
 
   bool responded() const { return status_ != 0; }
   /// True once any response byte was handed to the connection (no retry after this).
