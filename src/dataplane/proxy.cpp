@@ -1,6 +1,5 @@
 #include "dataplane/proxy.hpp"
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core/string.hpp>
 
 #include "core/crypto.hpp"
@@ -20,7 +19,6 @@
 
 namespace gw::dataplane {
 
-using namespace boost::asio::experimental::awaitable_operators;
 using providers::Operation;
 using Clock = std::chrono::steady_clock;
 
@@ -41,17 +39,6 @@ std::string_view presentedKey(const http::RequestContext& rc) {
     return k;
   }
   return rc.header("api-key");
-}
-
-/// Runs `op`, or gives up as soon as the client disconnects (nullopt). The losing branch is
-/// cancelled, which closes an in-flight upstream connection.
-template <class T>
-net::awaitable<std::optional<T>> unlessClientGone(http::RequestContext& rc, net::awaitable<T> op) {
-  auto v = co_await (std::move(op) || rc.waitClientGone());
-  if (v.index() == 0) {
-    co_return std::optional<T>(std::move(std::get<0>(v)));
-  }
-  co_return std::nullopt;
 }
 
 std::int64_t millisSince(Clock::time_point t) {
@@ -376,8 +363,14 @@ net::awaitable<Result<void>> ProxyCall::attempt(const routing::ResolvedTarget& t
   route_path_ = target.path;
   attempts_ = info.attempt;
   setAnswerHeaders(provider, upstream_model_, info.attempt, target.path);
-  Result<void> r = stream_ ? co_await attemptStream(*adapter, op, *req, provider, info.deadline)
-                           : co_await attemptPlain(*adapter, op, *req, provider, info.deadline);
+  // Not `stream_ ? co_await a : co_await b`: GCC 12 destroys the result of a co_await in a
+  // conditional expression twice (a double free as soon as an attempt fails).
+  Result<void> r;
+  if (stream_) {
+    r = co_await attemptStream(*adapter, op, *req, provider, info.deadline);
+  } else {
+    r = co_await attemptPlain(*adapter, op, *req, provider, info.deadline);
+  }
   if (!r && !client_gone_) {
     deps_.metrics.recordUpstreamError(provider.name, errorCodeName(r.error().code));
   }
@@ -391,16 +384,16 @@ net::awaitable<Result<void>> ProxyCall::attemptPlain(const providers::Adapter& a
                                                      Clock::time_point deadline) {
   auto& client = deps_.clients.current();
   const auto t0 = Clock::now();
-  auto sent = co_await unlessClientGone(rc_, client.send(req, http::Deadline{deadline}));
+  auto sent = co_await client.send(req, http::Deadline{deadline});
   upstream_time_ += Clock::now() - t0;
-  if (!sent) {
+  if (rc_.peerClosed()) {
     client_gone_ = true;
     co_return Error(ErrorCode::InvalidRequest, "client disconnected");
   }
-  if (!*sent) {
-    co_return providers::redactCredentials(sent->error(), provider);
+  if (!sent) {
+    co_return providers::redactCredentials(sent.error(), provider);
   }
-  const auto& resp = sent->value();
+  const auto& resp = sent.value();
   if (resp.status < 200 || resp.status >= 300) {
     co_return providers::redactCredentials(adapter.mapError(resp), provider);
   }
@@ -457,12 +450,14 @@ net::awaitable<bool> ProxyCall::writeStreamPiece(const std::string& text) {
   if (!streaming_) {
     streaming_ = true;
     ttfb_ms_ = millisSince(started_);
-    if (!co_await rc_.beginStream(200, "text/event-stream")) {
+    const bool begun = co_await rc_.beginStream(200, "text/event-stream");
+    if (!begun) {
       client_gone_ = true;
       co_return false;
     }
   }
-  if (!co_await rc_.writeChunk(text)) {
+  const bool written = co_await rc_.writeChunk(text);
+  if (!written) {
     client_gone_ = true;
     co_return false;
   }
@@ -478,16 +473,16 @@ net::awaitable<Result<void>> ProxyCall::attemptStream(const providers::Adapter& 
   const auto first_byte =
       std::min(deadline, Clock::now() + deps_.options.first_byte_timeout);
   auto t0 = Clock::now();
-  auto opened = co_await unlessClientGone(rc_, client.openStream(req, http::Deadline{first_byte}));
+  auto opened = co_await client.openStream(req, http::Deadline{first_byte});
   upstream_time_ += Clock::now() - t0;
-  if (!opened) {
+  if (rc_.peerClosed()) {
     client_gone_ = true;
     co_return Error(ErrorCode::InvalidRequest, "client disconnected");
   }
-  if (!*opened) {
-    co_return providers::redactCredentials(opened->error(), provider);
+  if (!opened) {
+    co_return providers::redactCredentials(opened.error(), provider);
   }
-  http::StreamResponse sr = std::move(opened->value());
+  http::StreamResponse sr = std::move(opened.value());
   if (sr.status() < 200 || sr.status() >= 300) {
     providers::UpstreamResponse err;
     err.status = sr.status();
@@ -508,17 +503,20 @@ net::awaitable<Result<void>> ProxyCall::attemptStream(const providers::Adapter& 
   const http::Deadline total{started_ + deps_.options.request_deadline};
   std::vector<json::object> chunks;
   for (;;) {
-    t0 = Clock::now();
-    auto piece = co_await unlessClientGone(rc_, sr.next(deps_.options.idle_timeout, total));
-    upstream_time_ += Clock::now() - t0;
-    if (!piece) {
+    // A client that went away ends the stream now: returning drops the upstream connection.
+    // (Checked between upstream pieces; a failed write to the client ends it too. Racing the
+    // read against a socket wait with awaitable operators crashed under Boost 1.81.)
+    if (rc_.peerClosed()) {
       client_gone_ = true;
       co_return Error(ErrorCode::InvalidRequest, "client disconnected");
     }
-    if (!*piece) {
+    t0 = Clock::now();
+    auto piece = co_await sr.next(deps_.options.idle_timeout, total);
+    upstream_time_ += Clock::now() - t0;
+    if (!piece) {
       // The upstream failed mid-stream. Before any byte reached the client this attempt may
       // still be retried; afterwards the client gets an error event and the stream ends.
-      Error e = providers::redactCredentials(piece->error(), provider);
+      Error e = providers::redactCredentials(piece.error(), provider);
       if (!streaming_) {
         co_return e;
       }
@@ -527,7 +525,7 @@ net::awaitable<Result<void>> ProxyCall::attemptStream(const providers::Adapter& 
       usage_ = translator->usage();
       co_return e;
     }
-    const std::string_view bytes = piece->value();
+    const std::string_view bytes = piece.value();
     const bool end = bytes.empty();
     auto fed = end ? translator->onEnd(chunks) : translator->onData(bytes, chunks);
     if (!fed) {
@@ -553,13 +551,15 @@ net::awaitable<Result<void>> ProxyCall::attemptStream(const providers::Adapter& 
         out += "data: [DONE]\n\n";
       }
       usage_ = translator->usage();
-      if (!co_await writeStreamPiece(out)) {
+      const bool written = co_await writeStreamPiece(out);
+      if (!written) {
         co_return Error(ErrorCode::InvalidRequest, "client disconnected");
       }
       co_await rc_.endStream();
       co_return Result<void>{};
     }
-    if (!co_await writeStreamPiece(out)) {
+    const bool written = co_await writeStreamPiece(out);
+    if (!written) {
       co_return Error(ErrorCode::InvalidRequest, "client disconnected");
     }
   }

@@ -104,7 +104,8 @@ net::awaitable<void> RequestContext::send(unsigned status, std::string body,
     res.body().clear();
   }
   status_ = status;
-  if (!co_await writer_.writeResponse(std::move(res))) {
+  const bool written = co_await writer_.writeResponse(std::move(res));
+  if (!written) {
     client_gone_ = true;
   }
 }

@@ -241,7 +241,10 @@ net::awaitable<void> Session::run() {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
     parser.body_limit(options_.max_body_bytes);
-    if (!co_await handleOne(parser) || !keep_alive_ || loop_.stopping) {
+    // Awaited into a local first: GCC 12 miscompiles `co_await` inside an `if` condition
+    // (the coroutine is later resumed at an invalid suspend point: SIGILL).
+    const bool handled = co_await handleOne(parser);
+    if (!handled || !keep_alive_ || loop_.stopping) {
       break;
     }
   }
