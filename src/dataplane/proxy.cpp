@@ -1,5 +1,7 @@
 #include "dataplane/proxy.hpp"
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
 #include <boost/beast/core/string.hpp>
 
 #include "core/crypto.hpp"
@@ -39,6 +41,19 @@ std::string_view presentedKey(const http::RequestContext& rc) {
     return k;
   }
   return rc.header("api-key");
+}
+
+/// Runs `op`, or gives up as soon as the client disconnects (nullopt). The losing branch is
+/// cancelled, which closes an in-flight upstream connection.
+template <class T>
+net::awaitable<std::optional<T>> unlessClientGone(http::RequestContext& rc, net::awaitable<T> op) {
+  using namespace boost::asio::experimental::awaitable_operators;
+  auto v = co_await (std::move(op) || rc.waitClientGone());
+  std::optional<T> out;
+  if (v.index() == 0) {
+    out.emplace(std::move(std::get<0>(v)));
+  }
+  co_return out;
 }
 
 std::int64_t millisSince(Clock::time_point t) {
@@ -384,12 +399,13 @@ net::awaitable<Result<void>> ProxyCall::attemptPlain(const providers::Adapter& a
                                                      Clock::time_point deadline) {
   auto& client = deps_.clients.current();
   const auto t0 = Clock::now();
-  auto sent = co_await client.send(req, http::Deadline{deadline});
+  auto raced = co_await unlessClientGone(rc_, client.send(req, http::Deadline{deadline}));
   upstream_time_ += Clock::now() - t0;
-  if (rc_.peerClosed()) {
+  if (!raced) {
     client_gone_ = true;
     co_return Error(ErrorCode::InvalidRequest, "client disconnected");
   }
+  auto& sent = *raced;
   if (!sent) {
     co_return providers::redactCredentials(sent.error(), provider);
   }
@@ -473,12 +489,13 @@ net::awaitable<Result<void>> ProxyCall::attemptStream(const providers::Adapter& 
   const auto first_byte =
       std::min(deadline, Clock::now() + deps_.options.first_byte_timeout);
   auto t0 = Clock::now();
-  auto opened = co_await client.openStream(req, http::Deadline{first_byte});
+  auto raced_open = co_await unlessClientGone(rc_, client.openStream(req, http::Deadline{first_byte}));
   upstream_time_ += Clock::now() - t0;
-  if (rc_.peerClosed()) {
+  if (!raced_open) {
     client_gone_ = true;
     co_return Error(ErrorCode::InvalidRequest, "client disconnected");
   }
+  auto& opened = *raced_open;
   if (!opened) {
     co_return providers::redactCredentials(opened.error(), provider);
   }
@@ -504,15 +521,19 @@ net::awaitable<Result<void>> ProxyCall::attemptStream(const providers::Adapter& 
   std::vector<json::object> chunks;
   for (;;) {
     // A client that went away ends the stream now: returning drops the upstream connection.
-    // (Checked between upstream pieces; a failed write to the client ends it too. Racing the
-    // read against a socket wait with awaitable operators crashed under Boost 1.81.)
+    // Checked here, raced against each upstream read below, and seen by failed writes.
     if (rc_.peerClosed()) {
       client_gone_ = true;
       co_return Error(ErrorCode::InvalidRequest, "client disconnected");
     }
     t0 = Clock::now();
-    auto piece = co_await sr.next(deps_.options.idle_timeout, total);
+    auto raced = co_await unlessClientGone(rc_, sr.next(deps_.options.idle_timeout, total));
     upstream_time_ += Clock::now() - t0;
+    if (!raced) {
+      client_gone_ = true;
+      co_return Error(ErrorCode::InvalidRequest, "client disconnected");
+    }
+    auto& piece = *raced;
     if (!piece) {
       // The upstream failed mid-stream. Before any byte reached the client this attempt may
       // still be retried; afterwards the client gets an error event and the stream ends.
