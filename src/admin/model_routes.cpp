@@ -79,13 +79,20 @@ enum class CellKind { Text, Integer, Number, Boolean, Capability };
 
 std::optional<CellKind> columnKind(std::string_view name) {
   static const std::map<std::string, CellKind, std::less<>> kColumns = {
-      {"provider_id", CellKind::Integer},     {"provider", CellKind::Text},
-      {"name", CellKind::Text},               {"model_id", CellKind::Text},
-      {"mode", CellKind::Text},               {"enabled", CellKind::Boolean},
-      {"context_window", CellKind::Integer},  {"max_output_tokens", CellKind::Integer},
-      {"input_price", CellKind::Number},      {"output_price", CellKind::Number},
-      {"cached_input_price", CellKind::Number}, {"tools", CellKind::Capability},
-      {"vision", CellKind::Capability},       {"json_mode", CellKind::Capability},
+      {"provider_id", CellKind::Integer},
+      {"provider", CellKind::Text},
+      {"name", CellKind::Text},
+      {"model_id", CellKind::Text},
+      {"mode", CellKind::Text},
+      {"enabled", CellKind::Boolean},
+      {"context_window", CellKind::Integer},
+      {"max_output_tokens", CellKind::Integer},
+      {"input_price", CellKind::Number},
+      {"output_price", CellKind::Number},
+      {"cached_input_price", CellKind::Number},
+      {"tools", CellKind::Capability},
+      {"vision", CellKind::Capability},
+      {"json_mode", CellKind::Capability},
       {"reasoning", CellKind::Capability}};
   auto it = kColumns.find(name);
   return it == kColumns.end() ? std::nullopt : std::optional(it->second);
@@ -94,7 +101,8 @@ std::optional<CellKind> columnKind(std::string_view name) {
 /// A cell as JSON: typed when it parses, the raw text otherwise (validation then names it).
 json::value cellValue(const std::string& cell, CellKind kind) {
   switch (kind) {
-    case CellKind::Text: return json::value(cell);
+    case CellKind::Text:
+      return json::value(cell);
     case CellKind::Integer: {
       std::int64_t v = 0;
       auto [p, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);

@@ -51,8 +51,7 @@ Result<json::object> replacePresets(AdminDeps& d, const std::string* upload) {
     const std::string kept =
         "; the " + std::to_string(outcome.count) + " presets in effect are kept";
     if (upload) {
-      return Error::invalid("the file is not a usable LiteLLM price file: " + outcome.error +
-                            kept);
+      return Error::invalid("the file is not a usable LiteLLM price file: " + outcome.error + kept);
     }
     return Error{ErrorCode::UpstreamError, "the presets download failed: " + outcome.error + kept};
   }
@@ -189,9 +188,13 @@ std::vector<http::FieldError> readApplyProvider(const json::object& body, ApplyR
 
 // ---- background sync ------------------------------------------------------------------------
 
-presets::SyncOutcome runSync(AdminDeps& d) { return d.presets.syncNow(); }
+presets::SyncOutcome runSync(AdminDeps& d) {
+  return d.presets.syncNow();
+}
 
-bool needsInitialSync(AdminDeps& d) { return d.presets.needsInitialSync(); }
+bool needsInitialSync(AdminDeps& d) {
+  return d.presets.needsInitialSync();
+}
 
 void logOutcome(const presets::SyncOutcome& o, const char* trigger) {
   if (o.ok()) {
@@ -301,8 +304,7 @@ void registerPresetRoutes(http::Router& r, AdminDeps& d) {
                     co_await sendInvalid(rc, errors);
                     co_return;
                   }
-                  auto model =
-                      co_await d.pool.run([&] { return applyOne(d, req.id, req.preset); });
+                  auto model = co_await d.pool.run([&] { return applyOne(d, req.id, req.preset); });
                   if (!model) {
                     co_await sendFailure(rc, model.error());
                     co_return;

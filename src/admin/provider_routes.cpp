@@ -156,8 +156,8 @@ void readProviderFields(FieldReader& f, store::ProviderRow& row, std::optional<s
   }
   if (auto type = f.string("type", 64, creating)) {
     if (!providers::catalog().find(*type)) {
-      f.fail("type", "unknown provider type \"" + *type +
-                         "\" (see GET /api/admin/provider-templates)");
+      f.fail("type",
+             "unknown provider type \"" + *type + "\" (see GET /api/admin/provider-templates)");
     } else {
       row.type = std::move(*type);
     }
@@ -419,8 +419,8 @@ struct ProbeOutcome {
 
 /// One bounded upstream call through the calling loop's client. Never fails: the outcome says
 /// what happened, with credentials redacted from every message.
-net::awaitable<ProbeOutcome> probe(AdminDeps& d, const providers::ProviderConfig& cfg,
-                                   Operation op, const json::object& body) {
+net::awaitable<ProbeOutcome> probe(AdminDeps& d, const providers::ProviderConfig& cfg, Operation op,
+                                   const json::object& body) {
   ProbeOutcome out;
   const auto* adapter = providers::adapterFor(cfg.family);
   if (!adapter) {
@@ -436,11 +436,9 @@ net::awaitable<ProbeOutcome> probe(AdminDeps& d, const providers::ProviderConfig
     co_return out;
   }
   const auto started = d.clock.steadyNow();
-  auto response =
-      co_await d.clients.current().send(*request, http::Deadline::after(kProbeTimeout));
-  out.latency_ms = std::chrono::duration_cast<std::chrono::milliseconds>(d.clock.steadyNow() -
-                                                                         started)
-                       .count();
+  auto response = co_await d.clients.current().send(*request, http::Deadline::after(kProbeTimeout));
+  out.latency_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(d.clock.steadyNow() - started).count();
   if (!response) {
     out.message = providers::redactCredentials(response.error(), cfg).message;
     co_return out;
@@ -489,8 +487,8 @@ json::object testAnswer(const ProbeOutcome& o, Operation op) {
   out["status"] = o.status;
   if (o.ok && op == Operation::ListModels) {
     const auto* data = getArray(o.body, "data");
-    out["message"] = "connected: the provider lists " +
-                     std::to_string(data ? data->size() : 0) + " models";
+    out["message"] =
+        "connected: the provider lists " + std::to_string(data ? data->size() : 0) + " models";
   } else if (o.ok) {
     out["message"] = "connected: the model answered";
   } else {
@@ -631,10 +629,11 @@ net::awaitable<Result<ProbeTarget>> fetchTarget(AdminDeps& d, const json::object
 }  // namespace
 
 void registerProviderRoutes(http::Router& r, AdminDeps& d) {
-  r.add("GET", "/api/admin/provider-templates",
-        guarded(d.jwt, d.clock, [](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
-          co_await rc.sendJson(200, templatesAnswer());
-        }));
+  r.add(
+      "GET", "/api/admin/provider-templates",
+      guarded(d.jwt, d.clock, [](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
+        co_await rc.sendJson(200, templatesAnswer());
+      }));
 
   r.add("GET", "/api/admin/providers",
         guarded(d.jwt, d.clock,
@@ -720,8 +719,7 @@ void registerProviderRoutes(http::Router& r, AdminDeps& d) {
                   if (!id) {
                     co_return;
                   }
-                  const bool removed =
-                      co_await d.pool.run([&] { return removeProvider(d, *id); });
+                  const bool removed = co_await d.pool.run([&] { return removeProvider(d, *id); });
                   if (!removed) {
                     co_await sendError(rc, Error::notFound("no such provider"));
                     co_return;
@@ -752,51 +750,50 @@ void registerProviderRoutes(http::Router& r, AdminDeps& d) {
                 }));
 
   r.add("POST", "/api/admin/providers/fetch-models",
-        guarded(d.jwt, d.clock,
-                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
-                  auto body = co_await readJsonBody(rc);
-                  if (!body) {
-                    co_return;
-                  }
-                  auto target = co_await fetchTarget(d, *body);
-                  if (!target) {
-                    co_await sendFailure(rc, target.error());
-                    co_return;
-                  }
-                  const json::object none;
-                  const auto outcome = co_await probe(d, target->config, Operation::ListModels, none);
-                  if (!outcome.ok && !listUnavailable(outcome)) {
-                    co_await sendError(rc, listFailed(outcome));
-                    co_return;
-                  }
-                  co_await rc.sendJson(200, fetchAnswer(*target, outcome));
-                }));
+        guarded(
+            d.jwt, d.clock, [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
+              auto body = co_await readJsonBody(rc);
+              if (!body) {
+                co_return;
+              }
+              auto target = co_await fetchTarget(d, *body);
+              if (!target) {
+                co_await sendFailure(rc, target.error());
+                co_return;
+              }
+              const json::object none;
+              const auto outcome = co_await probe(d, target->config, Operation::ListModels, none);
+              if (!outcome.ok && !listUnavailable(outcome)) {
+                co_await sendError(rc, listFailed(outcome));
+                co_return;
+              }
+              co_await rc.sendJson(200, fetchAnswer(*target, outcome));
+            }));
 
   r.add("POST", "/api/admin/providers/:id/import-models",
-        guarded(d.jwt, d.clock,
-                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
-                  auto id = co_await pathId(rc);
-                  if (!id) {
-                    co_return;
-                  }
-                  auto body = co_await readJsonBody(rc);
-                  if (!body) {
-                    co_return;
-                  }
-                  FieldReader f(*body);
-                  const auto ids = readModelIds(f);
-                  if (!f.ok()) {
-                    co_await sendInvalid(rc, f.errors());
-                    co_return;
-                  }
-                  auto done =
-                      co_await d.pool.run([&] { return importProviderModels(d, *id, ids); });
-                  if (!done) {
-                    co_await sendError(rc, done.error());
-                    co_return;
-                  }
-                  co_await rc.sendJson(200, modelsImportAnswer(*done));
-                }));
+        guarded(
+            d.jwt, d.clock, [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
+              auto id = co_await pathId(rc);
+              if (!id) {
+                co_return;
+              }
+              auto body = co_await readJsonBody(rc);
+              if (!body) {
+                co_return;
+              }
+              FieldReader f(*body);
+              const auto ids = readModelIds(f);
+              if (!f.ok()) {
+                co_await sendInvalid(rc, f.errors());
+                co_return;
+              }
+              auto done = co_await d.pool.run([&] { return importProviderModels(d, *id, ids); });
+              if (!done) {
+                co_await sendError(rc, done.error());
+                co_return;
+              }
+              co_await rc.sendJson(200, modelsImportAnswer(*done));
+            }));
 
   r.add("GET", "/api/admin/providers/export",
         guarded(d.jwt, d.clock,

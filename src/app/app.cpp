@@ -237,6 +237,7 @@ void App::start() {
   });
   i.buildClients();
   i.buildRoutes();
+  admin::startPresetScheduler(i.admin_deps, i.server.loop(0), i.config.presets_auto_sync);
   i.server.bind();
   i.server.start();
   i.started = true;
