@@ -70,9 +70,22 @@ private:
       if (usage_only && !include_usage_) {
         continue;
       }
+      if (!usage_only && isAnnotationOnly(chunk)) {
+        // Azure opens a stream with a prompt-filter chunk: `choices: []`, `object: ""`, no
+        // usage. OpenAI never sends one, and clients that read choices[0] break on it.
+        ++skipped_;
+        continue;
+      }
       out.push_back(std::move(chunk));
     }
     return {};
+  }
+
+  /// A chunk with an empty `choices` array and no usage: nothing for an OpenAI client.
+  static bool isAnnotationOnly(const json::object& chunk) {
+    const auto* choices = getArray(chunk, "choices");
+    const auto* usage = chunk.if_contains("usage");
+    return choices != nullptr && choices->empty() && (usage == nullptr || !usage->is_object());
   }
 
   bool include_usage_;

@@ -153,6 +153,23 @@ TEST(OpenAiStream, EventsAfterDoneAreSkipped) {
   EXPECT_EQ(tr->skippedEvents(), 1u);
 }
 
+TEST(OpenAiStream, DropsAzurePromptFilterChunk) {
+  // Azure's first chunk: no choices, an empty object name, prompt_filter_results only.
+  OpenAiAdapter a;
+  auto tr = a.newStreamTranslator(Operation::ChatCompletions, {.stream = true});
+  auto chunks = feedAll(
+      *tr,
+      "data: {\"choices\":[],\"created\":0,\"id\":\"\",\"model\":\"\",\"object\":\"\","
+      "\"prompt_filter_results\":[{\"prompt_index\":0,\"content_filter_results\":{}}]}\n\n"
+      "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+      "\"delta\":{\"content\":\"hi\"},\"finish_reason\":null}]}\n\n"
+      "data: [DONE]\n\n");
+  ASSERT_TRUE(chunks) << chunks.error().message;
+  ASSERT_EQ(chunks->size(), 1u);
+  EXPECT_EQ(chunks->front().as_object().at("id"), "c1");
+  EXPECT_EQ(tr->skippedEvents(), 1u);
+}
+
 struct MalformedCase {
   const char* name;
   const char* sse;
