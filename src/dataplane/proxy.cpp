@@ -15,6 +15,7 @@
 #include "http/sse/sse_parser.hpp"
 #include "observe/gateway_metrics.hpp"
 #include "observe/usage_log_writer.hpp"
+#include "providers/adapter_util.hpp"
 #include "providers/anthropic/ingress.hpp"
 #include "providers/registry.hpp"
 #include "routing/compiler.hpp"
@@ -421,6 +422,10 @@ net::awaitable<Result<void>> ProxyCall::attemptPlain(const providers::Adapter& a
     co_return providers::redactCredentials(parsed.error(), provider);
   }
   usage_ = parsed->usage;
+  if (op == Operation::Embeddings) {
+    // Float-only providers (Gemini) still owe the SDKs their default base64 encoding.
+    providers::applyEmbeddingEncoding(body_, parsed->body);
+  }
   json::object out = ingress_ == Ingress::Anthropic && op != Operation::Messages
                          ? providers::anthropic::chatResponseToMessages(parsed->body)
                          : std::move(parsed->body);

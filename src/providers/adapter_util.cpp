@@ -1,8 +1,12 @@
 #include "providers/adapter_util.hpp"
 
+#include <bit>
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstring>
+
+#include "core/crypto.hpp"
 
 namespace gw::providers {
 
@@ -189,6 +193,30 @@ std::optional<std::string> openAiErrorMessage(const json::value& body) {
     }
   }
   return std::nullopt;
+}
+
+void applyEmbeddingEncoding(const json::object& request, json::object& embedding_list) {
+  static_assert(std::endian::native == std::endian::little, "float32 bytes are little-endian");
+  const auto format = getStringView(request, "encoding_format");
+  auto* data = embedding_list.if_contains("data");
+  if (!format || *format != "base64" || !data || !data->is_array()) {
+    return;
+  }
+  for (auto& item : data->get_array()) {
+    auto* embedding = item.is_object() ? item.get_object().if_contains("embedding") : nullptr;
+    if (!embedding || !embedding->is_array()) {
+      continue;
+    }
+    std::string bytes;
+    bytes.reserve(embedding->get_array().size() * sizeof(float));
+    for (const auto& v : embedding->get_array()) {
+      const float f = v.is_number() ? static_cast<float>(v.to_number<double>()) : 0.0F;
+      char raw[sizeof(float)];
+      std::memcpy(raw, &f, sizeof(float));
+      bytes.append(raw, sizeof(float));
+    }
+    *embedding = crypto::base64Encode(bytes);
+  }
 }
 
 Result<void> SseStreamTranslator::onData(std::string_view bytes, std::vector<json::object>& out) {

@@ -50,6 +50,12 @@ std::optional<std::int64_t> parseRfc3339(std::string_view text);
 /// {"error":{"message"}}, {"error":"text"}, {"message"}, {"detail"}; nullopt if none.
 std::optional<std::string> openAiErrorMessage(const json::value& body);
 
+/// Honours the client's `encoding_format: "base64"` on an OpenAI embedding list built from a
+/// provider that only answers floats (Gemini): each `embedding` array becomes the base64 of its
+/// little-endian float32 values, as OpenAI sends it (the official SDKs ask for base64 by
+/// default and decode it). Embeddings already encoded are left alone; other formats no-op.
+void applyEmbeddingEncoding(const json::object& request, json::object& embedding_list);
+
 /// Base of the translators whose upstream speaks SSE: splits the bytes into events and hands
 /// them to handleEvents(); at the end of the stream flushes the parser, then calls
 /// onStreamEnd(). One per attempt; not thread-safe.
