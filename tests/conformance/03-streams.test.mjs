@@ -36,7 +36,8 @@ describe('streams', () => {
         }
       }
     })().catch((e) => e);
-    assert.ok(err instanceof OpenAI.APIUserAbortError || err?.name === 'AbortError', String(err));
+    // The SDK ends the iteration quietly on its own abort (older versions throw).
+    assert.ok(err === undefined || err instanceof OpenAI.APIUserAbortError || err?.name === 'AbortError', String(err));
     assert.ok(seen >= 1 && seen < 10, `aborted early (${seen} chunks)`);
     // 40 chunks at 100 ms would take 4 s: the mock must see the gateway leave well before that.
     const after = await poll(async () => {

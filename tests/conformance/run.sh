@@ -86,7 +86,7 @@ start_gateway() {
     WEB_DIR="$work/no-web-ui" PRESETS_AUTO_SYNC=false LITELLM_PRESETS_URL="http://127.0.0.1:1/none" \
     MAX_BODY_BYTES=1048576 \
     UPSTREAM_FIRST_BYTE_TIMEOUT_MS=2000 \
-    "$gateway_bin" serve --port "$port") >> "$gw_log" 2>&1 &
+    ${GATEWAY_WRAPPER:-} "$gateway_bin" serve --port "$port") >> "$gw_log" 2>&1 &
   gw_pid=$!
   gateway_url="http://127.0.0.1:$port"
   for _ in $(seq 1 $((150 * slow))); do
@@ -110,10 +110,19 @@ export GATEWAY_URL="$gateway_url" MOCK_URL="$mock_url" GATEWAY_LOG="$gw_log"
 export CONFORMANCE_DIR="$work" CONFORMANCE_SLOW="$slow"
 
 # 3. The tests: one file at a time (they share the mock's recording), files in name order.
-if [ $# -gt 0 ]; then files=("$@"); else files=("$here"/*.test.mjs); fi
+files=()
+for f in "$@"; do files+=("$(realpath "$f")"); done
+if [ ${#files[@]} -eq 0 ]; then files=("$here"/*.test.mjs); fi
 cd "$repo/tests"
-timeout $((900 * slow)) node --test --test-reporter=tap --test-concurrency=1 "${files[@]}"
-rc=$?
+timeout $((900 * slow)) node --test --test-reporter=tap --test-concurrency=1 "${files[@]}" \
+  | tee "$work/tap.txt"
+rc=${PIPESTATUS[0]}
+# Tests cancelled by a failed hook are failures too (node counts them apart).
+cancelled=$(grep -E '^# cancelled [0-9]+' "$work/tap.txt" | awk '{s+=$3} END {print s+0}')
+if [ "$cancelled" -gt 0 ]; then
+  echo "# fail $cancelled (cancelled tests)"
+  rc=1
+fi
 
 if ! kill -0 "$gw_pid" 2>/dev/null; then
   echo "conformance: the gateway died during the run" >&2
