@@ -74,6 +74,18 @@ void readCapabilities(FieldReader& f, json::object& out) {
 
 }  // namespace
 
+void readName(FieldReader& f, std::string& name, std::size_t max_len, bool creating) {
+  if (auto value = f.string("name", max_len, creating)) {
+    if (value->empty()) {
+      f.fail("name", "must not be empty");
+    } else {
+      name = std::move(*value);
+    }
+  } else if (!creating && f.isNull("name")) {
+    f.fail("name", "must not be empty");
+  }
+}
+
 bool isModelMode(std::string_view mode) {
   for (auto m : kModes) {
     if (m == mode) {
@@ -116,15 +128,7 @@ void readModelFields(const json::object& body, store::ModelRow& row,
   } else if (auto id = f.integer("provider_id", 1, std::numeric_limits<std::int64_t>::max())) {
     row.provider_id = *id;
   }
-  if (auto name = f.string("name", kMaxNameLength, creating)) {
-    if (name->empty()) {
-      f.fail("name", "must not be empty");
-    } else {
-      row.name = std::move(*name);
-    }
-  } else if (!creating && f.isNull("name")) {
-    f.fail("name", "must not be empty");
-  }
+  readName(f, row.name, kMaxNameLength, creating);
   if (auto model_id = f.string("model_id", kMaxNameLength)) {
     row.model_id = std::move(*model_id);
   }

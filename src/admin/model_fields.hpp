@@ -10,6 +10,12 @@
 
 namespace gw::admin {
 
+class FieldReader;
+
+/// Reads a record's display name: required and non-empty on create (`creating`), non-empty
+/// when present on update; at most `max_len` characters. Problems go to `f`.
+void readName(FieldReader& f, std::string& name, std::size_t max_len, bool creating);
+
 /// Whether `mode` is a gateway model mode: chat, embedding, image, audio or completion.
 bool isModelMode(std::string_view mode);
 

@@ -5,8 +5,8 @@
 #include <map>
 #include <set>
 
-#include "admin/field_errors.hpp"
 #include "admin/model_fields.hpp"
+#include "admin/resource_helpers.hpp"
 #include "admin/routes.hpp"
 #include "dataplane/snapshot.hpp"
 #include "store/sqlite/database.hpp"
@@ -207,31 +207,16 @@ Error noProvider(std::int64_t id) {
   return fieldError("provider_id", "no provider with id " + std::to_string(id));
 }
 
-Result<store::ModelRow> createModel(AdminDeps& d, const store::ModelRow& row) {
-  if (!d.store.providers().get(row.provider_id)) {
+/// Creates (`creating`) or updates a model; `check_provider` when provider_id is new.
+Result<json::value> saveModel(AdminDeps& d, const store::ModelRow& row, bool creating,
+                              bool check_provider) {
+  if (check_provider && !d.store.providers().get(row.provider_id)) {
     return noProvider(row.provider_id);
   }
   try {
-    auto created = d.store.models().create(row);
+    auto saved = creating ? d.store.models().create(row) : d.store.models().update(row);
     d.snapshots.rebuild();
-    return created;
-  } catch (const store::sqlite::StoreError& e) {
-    if (e.constraint()) {
-      return duplicateModel(row);
-    }
-    throw;
-  }
-}
-
-Result<store::ModelRow> updateModel(AdminDeps& d, const store::ModelRow& row,
-                                    std::int64_t old_provider) {
-  if (row.provider_id != old_provider && !d.store.providers().get(row.provider_id)) {
-    return noProvider(row.provider_id);
-  }
-  try {
-    auto updated = d.store.models().update(row);
-    d.snapshots.rebuild();
-    return updated;
+    return json::value(modelJson(saved));
   } catch (const store::sqlite::StoreError& e) {
     if (e.constraint()) {
       return duplicateModel(row);
@@ -309,8 +294,8 @@ ImportOutcome importModels(AdminDeps& d, const json::array& rows) {
 }
 
 /// Checks every id first: one unknown id changes nothing.
-Result<std::int64_t> batchAction(AdminDeps& d, const std::vector<std::int64_t>& ids,
-                                 const std::string& action) {
+Result<json::value> batchAction(AdminDeps& d, const std::vector<std::int64_t>& ids,
+                                const std::string& action) {
   std::vector<store::ModelRow> rows;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     auto row = d.store.models().get(ids[i]);
@@ -333,7 +318,10 @@ Result<std::int64_t> batchAction(AdminDeps& d, const std::vector<std::int64_t>& 
   if (affected > 0) {
     d.snapshots.rebuild();
   }
-  return affected;
+  json::object out;
+  out["action"] = action;
+  out["affected"] = affected;
+  return out;
 }
 
 json::object importAnswer(const ImportOutcome& o) {
@@ -408,104 +396,84 @@ store::ListQuery modelQuery(const RequestContext& rc) {
   return listQuery(rc, {"provider_id", "mode", "capability", "enabled"});
 }
 
+json::object modelPage(AdminDeps& d, const store::ListQuery& q) {
+  auto page = d.store.models().list(q);
+  json::array data;
+  for (const auto& m : page.rows) {
+    data.push_back(modelJson(m));
+  }
+  return pageJson(std::move(data), page.total);
+}
+
+std::optional<json::object> modelById(AdminDeps& d, std::int64_t id) {
+  auto row = d.store.models().get(id);
+  return row ? std::optional(modelJson(*row)) : std::nullopt;
+}
+
+Result<json::value> createFromBody(AdminDeps& d, const json::object& body,
+                                   std::vector<http::FieldError>& errors) {
+  store::ModelRow row;
+  readModelFields(body, row, errors, true);
+  if (!errors.empty()) {
+    return invalidFields();
+  }
+  return saveModel(d, row, true, true);
+}
+
+Result<json::value> updateFromBody(AdminDeps& d, std::int64_t id, const json::object& body,
+                                   std::vector<http::FieldError>& errors) {
+  auto row = d.store.models().get(id);
+  if (!row) {
+    return Error::notFound("no such model");
+  }
+  const std::int64_t old_provider = row->provider_id;
+  readModelFields(body, *row, errors, false);
+  if (!errors.empty()) {
+    return invalidFields();
+  }
+  return saveModel(d, *row, false, row->provider_id != old_provider);
+}
+
+Result<json::value> batchFromBody(AdminDeps& d, const json::object& body,
+                                  std::vector<http::FieldError>& errors) {
+  FieldReader f(body);
+  std::vector<std::int64_t> ids;
+  std::string action;
+  readBatch(f, ids, action);
+  if (!f.ok()) {
+    errors = f.errors();
+    return invalidFields();
+  }
+  return batchAction(d, ids, action);
+}
+
 }  // namespace
 
 void registerModelRoutes(http::Router& r, AdminDeps& d) {
   r.add("GET", "/api/admin/models",
-        guarded(d.jwt, d.clock,
-                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
-                  const auto q = modelQuery(rc);
-                  auto page = co_await d.pool.run([&] { return d.store.models().list(q); });
-                  json::array data;
-                  for (const auto& m : page.rows) {
-                    data.push_back(modelJson(m));
-                  }
-                  co_await rc.sendJson(200, pageJson(std::move(data), page.total));
-                }));
-
+        listRoute(d, modelQuery, [&d](const store::ListQuery& q) { return modelPage(d, q); }));
   r.add("GET", "/api/admin/models/:id",
-        guarded(d.jwt, d.clock,
-                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
-                  auto id = co_await pathId(rc);
-                  if (!id) {
-                    co_return;
-                  }
-                  auto row = co_await d.pool.run([&] { return d.store.models().get(*id); });
-                  if (!row) {
-                    co_await sendError(rc, Error::notFound("no such model"));
-                    co_return;
-                  }
-                  co_await rc.sendJson(200, modelJson(*row));
-                }));
-
-  r.add("POST", "/api/admin/models",
-        guarded(d.jwt, d.clock,
-                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
-                  auto body = co_await readJsonBody(rc);
-                  if (!body) {
-                    co_return;
-                  }
-                  store::ModelRow row;
-                  std::vector<http::FieldError> errors;
-                  readModelFields(*body, row, errors, true);
-                  if (!errors.empty()) {
-                    co_await sendInvalid(rc, errors);
-                    co_return;
-                  }
-                  auto created = co_await d.pool.run([&] { return createModel(d, row); });
-                  if (!created) {
-                    co_await sendFailure(rc, created.error());
-                    co_return;
-                  }
-                  co_await rc.sendJson(201, modelJson(*created));
-                }));
-
-  r.add("PUT", "/api/admin/models/:id",
-        guarded(d.jwt, d.clock,
-                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
-                  auto id = co_await pathId(rc);
-                  if (!id) {
-                    co_return;
-                  }
-                  auto body = co_await readJsonBody(rc);
-                  if (!body) {
-                    co_return;
-                  }
-                  auto row = co_await d.pool.run([&] { return d.store.models().get(*id); });
-                  if (!row) {
-                    co_await sendError(rc, Error::notFound("no such model"));
-                    co_return;
-                  }
-                  const std::int64_t old_provider = row->provider_id;
-                  std::vector<http::FieldError> errors;
-                  readModelFields(*body, *row, errors, false);
-                  if (!errors.empty()) {
-                    co_await sendInvalid(rc, errors);
-                    co_return;
-                  }
-                  auto updated =
-                      co_await d.pool.run([&] { return updateModel(d, *row, old_provider); });
-                  if (!updated) {
-                    co_await sendFailure(rc, updated.error());
-                    co_return;
-                  }
-                  co_await rc.sendJson(200, modelJson(*updated));
-                }));
-
+        getRoute(
+            d, [&d](std::int64_t id) { return modelById(d, id); }, "no such model"));
   r.add("DELETE", "/api/admin/models/:id",
-        guarded(d.jwt, d.clock,
-                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
-                  auto id = co_await pathId(rc);
-                  if (!id) {
-                    co_return;
-                  }
-                  const bool removed = co_await d.pool.run([&] { return removeModel(d, *id); });
-                  if (!removed) {
-                    co_await sendError(rc, Error::notFound("no such model"));
-                    co_return;
-                  }
-                  co_await rc.sendNoContent();
-                }));
+        deleteRoute(
+            d, [&d](std::int64_t id) { return removeModel(d, id); }, "no such model"));
+  r.add("POST", "/api/admin/models",
+        bodyRoute(
+            d,
+            [&d](const json::object& body, std::vector<http::FieldError>& errors) {
+              return createFromBody(d, body, errors);
+            },
+            201));
+  r.add("PUT", "/api/admin/models/:id",
+        recordBodyRoute(d, [&d](std::int64_t id, const json::object& body,
+                                std::vector<http::FieldError>& errors) {
+          return updateFromBody(d, id, body, errors);
+        }));
+  r.add("POST", "/api/admin/models/batch",
+        bodyRoute(d, [&d](const json::object& body, std::vector<http::FieldError>& errors) {
+          return batchFromBody(d, body, errors);
+        }));
 
   r.add("POST", "/api/admin/models/batch-import",
         guarded(d.jwt, d.clock,
@@ -526,32 +494,6 @@ void registerModelRoutes(http::Router& r, AdminDeps& d) {
                     co_return;
                   }
                   co_await rc.sendJson(200, importAnswer(outcome));
-                }));
-
-  r.add("POST", "/api/admin/models/batch",
-        guarded(d.jwt, d.clock,
-                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
-                  auto body = co_await readJsonBody(rc);
-                  if (!body) {
-                    co_return;
-                  }
-                  FieldReader f(*body);
-                  std::vector<std::int64_t> ids;
-                  std::string action;
-                  readBatch(f, ids, action);
-                  if (!f.ok()) {
-                    co_await sendInvalid(rc, f.errors());
-                    co_return;
-                  }
-                  auto affected = co_await d.pool.run([&] { return batchAction(d, ids, action); });
-                  if (!affected) {
-                    co_await sendFailure(rc, affected.error());
-                    co_return;
-                  }
-                  json::object out;
-                  out["action"] = action;
-                  out["affected"] = *affected;
-                  co_await rc.sendJson(200, out);
                 }));
 }
 

@@ -9,8 +9,8 @@
 #include <charconv>
 #include <limits>
 
-#include "admin/field_errors.hpp"
 #include "admin/model_fields.hpp"
+#include "admin/resource_helpers.hpp"
 #include "admin/routes.hpp"
 #include "core/log.hpp"
 #include "dataplane/snapshot.hpp"
@@ -45,7 +45,7 @@ json::object outcomeJson(const presets::SyncOutcome& o) {
 
 /// Runs a sync or an upload and answers the status with the outcome; a failure is an error
 /// (`code` says whose fault) that says the previous presets are still in effect.
-Result<json::object> replacePresets(AdminDeps& d, const std::string* upload) {
+Result<json::value> replacePresets(AdminDeps& d, const std::string* upload) {
   const auto outcome = upload ? d.presets.importFile(*upload) : d.presets.syncNow();
   if (!outcome.ok()) {
     const std::string kept =
@@ -60,7 +60,7 @@ Result<json::object> replacePresets(AdminDeps& d, const std::string* upload) {
     return status.error();
   }
   (*status)["outcome"] = outcomeJson(outcome);
-  return status;
+  return json::value(std::move(*status));
 }
 
 json::object searchPresets(AdminDeps& d, const std::string& q, const std::string& provider,
@@ -85,7 +85,7 @@ store::ModelRow patchModel(AdminDeps& d, store::ModelRow row, const json::object
   return d.store.models().update(row);
 }
 
-Result<store::ModelRow> applyOne(AdminDeps& d, std::int64_t model_id, const std::string& name) {
+Result<json::value> applyOne(AdminDeps& d, std::int64_t model_id, const std::string& name) {
   auto row = d.store.models().get(model_id);
   if (!row) {
     return fieldError("model_id", "no model with id " + std::to_string(model_id));
@@ -99,10 +99,10 @@ Result<store::ModelRow> applyOne(AdminDeps& d, std::int64_t model_id, const std:
   presets::applyPreset(*preset, patch);
   auto updated = patchModel(d, std::move(*row), patch);
   d.snapshots.rebuild();
-  return updated;
+  return json::value(modelJson(updated));
 }
 
-Result<json::object> applyProvider(AdminDeps& d, std::int64_t provider_id) {
+Result<json::value> applyProvider(AdminDeps& d, std::int64_t provider_id) {
   auto provider = d.store.providers().get(provider_id);
   if (!provider) {
     return fieldError("provider_id", "no provider with id " + std::to_string(provider_id));
@@ -141,7 +141,7 @@ Result<json::object> applyProvider(AdminDeps& d, std::int64_t provider_id) {
   out["updated"] = static_cast<std::int64_t>(plan.updates.size());
   out["unmatched"] = std::move(unmatched);
   out["details"] = std::move(details);
-  return out;
+  return json::value(std::move(out));
 }
 
 // ---- request parsing ------------------------------------------------------------------------
@@ -178,12 +178,23 @@ std::vector<http::FieldError> readApply(const json::object& body, const char* id
   return f.errors();
 }
 
-std::vector<http::FieldError> readApplyModel(const json::object& body, ApplyRequest& out) {
-  return readApply(body, "model_id", true, out);
+/// A BodyWork reading {"<id_key>"} (and "preset" when `with_preset`), then running `work`.
+BodyWork applyWork(const char* id_key, bool with_preset,
+                   std::function<Result<json::value>(const ApplyRequest&)> work) {
+  return [id_key, with_preset, work = std::move(work)](const json::object& body,
+                                                       std::vector<http::FieldError>& errors) {
+    ApplyRequest req;
+    errors = readApply(body, id_key, with_preset, req);
+    return errors.empty() ? work(req) : Result<json::value>(invalidFields());
+  };
 }
 
-std::vector<http::FieldError> readApplyProvider(const json::object& body, ApplyRequest& out) {
-  return readApply(body, "provider_id", false, out);
+Result<json::value> statusAnswer(AdminDeps& d) {
+  auto status = statusJson(d);
+  if (!status) {
+    return status.error();
+  }
+  return json::value(std::move(*status));
 }
 
 // ---- background sync ------------------------------------------------------------------------
@@ -249,12 +260,8 @@ void registerPresetRoutes(http::Router& r, AdminDeps& d) {
   r.add("GET", "/api/admin/presets/status",
         guarded(d.jwt, d.clock,
                 [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
-                  auto status = co_await d.pool.run([&] { return statusJson(d); });
-                  if (!status) {
-                    co_await sendError(rc, status.error());
-                    co_return;
-                  }
-                  co_await rc.sendJson(200, *status);
+                  const PoolWork work = [&] { return statusAnswer(d); };
+                  co_await respond(rc, d.pool, work);
                 }));
 
   r.add("GET", "/api/admin/presets/search",
@@ -271,67 +278,26 @@ void registerPresetRoutes(http::Router& r, AdminDeps& d) {
   r.add("POST", "/api/admin/presets/refresh",
         guarded(d.jwt, d.clock,
                 [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
-                  auto answer = co_await d.pool.run([&] { return replacePresets(d, nullptr); });
-                  if (!answer) {
-                    co_await sendError(rc, answer.error());
-                    co_return;
-                  }
-                  co_await rc.sendJson(200, *answer);
+                  const PoolWork work = [&] { return replacePresets(d, nullptr); };
+                  co_await respond(rc, d.pool, work);
                 }));
 
   r.add("POST", "/api/admin/presets/upload",
         guarded(d.jwt, d.clock,
                 [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
                   const std::string body(rc.body());
-                  auto answer = co_await d.pool.run([&] { return replacePresets(d, &body); });
-                  if (!answer) {
-                    co_await sendError(rc, answer.error());
-                    co_return;
-                  }
-                  co_await rc.sendJson(200, *answer);
+                  const PoolWork work = [&] { return replacePresets(d, &body); };
+                  co_await respond(rc, d.pool, work);
                 }));
 
   r.add("POST", "/api/admin/presets/apply",
-        guarded(d.jwt, d.clock,
-                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
-                  auto body = co_await readJsonBody(rc);
-                  if (!body) {
-                    co_return;
-                  }
-                  ApplyRequest req;
-                  const auto errors = readApplyModel(*body, req);
-                  if (!errors.empty()) {
-                    co_await sendInvalid(rc, errors);
-                    co_return;
-                  }
-                  auto model = co_await d.pool.run([&] { return applyOne(d, req.id, req.preset); });
-                  if (!model) {
-                    co_await sendFailure(rc, model.error());
-                    co_return;
-                  }
-                  co_await rc.sendJson(200, modelJson(*model));
-                }));
-
+        bodyRoute(d, applyWork("model_id", true, [&d](const ApplyRequest& req) {
+                    return applyOne(d, req.id, req.preset);
+                  })));
   r.add("POST", "/api/admin/presets/apply-provider",
-        guarded(d.jwt, d.clock,
-                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
-                  auto body = co_await readJsonBody(rc);
-                  if (!body) {
-                    co_return;
-                  }
-                  ApplyRequest req;
-                  const auto errors = readApplyProvider(*body, req);
-                  if (!errors.empty()) {
-                    co_await sendInvalid(rc, errors);
-                    co_return;
-                  }
-                  auto answer = co_await d.pool.run([&] { return applyProvider(d, req.id); });
-                  if (!answer) {
-                    co_await sendFailure(rc, answer.error());
-                    co_return;
-                  }
-                  co_await rc.sendJson(200, *answer);
-                }));
+        bodyRoute(d, applyWork("provider_id", false, [&d](const ApplyRequest& req) {
+                    return applyProvider(d, req.id);
+                  })));
 }
 
 }  // namespace gw::admin

@@ -4,8 +4,8 @@
 #include <chrono>
 #include <set>
 
-#include "admin/field_errors.hpp"
 #include "admin/model_fields.hpp"
+#include "admin/resource_helpers.hpp"
 #include "admin/routes.hpp"
 #include "core/log.hpp"
 #include "dataplane/snapshot.hpp"
@@ -145,15 +145,7 @@ void checkBuildable(FieldReader& f, const store::ProviderRow& row, const std::st
 /// fetch-models). `key` is set when the body has `api_key` ("" = clear).
 void readProviderFields(FieldReader& f, store::ProviderRow& row, std::optional<std::string>& key,
                         bool creating) {
-  if (auto name = f.string("name", kMaxNameLength, creating)) {
-    if (name->empty()) {
-      f.fail("name", "must not be empty");
-    } else {
-      row.name = std::move(*name);
-    }
-  } else if (!creating && f.isNull("name")) {
-    f.fail("name", "must not be empty");
-  }
+  readName(f, row.name, kMaxNameLength, creating);
   if (auto type = f.string("type", 64, creating)) {
     if (!providers::catalog().find(*type)) {
       f.fail("type",
@@ -219,8 +211,7 @@ std::vector<http::FieldError> readProviderBody(const crypto::SecretBox& secrets,
 
 // ---- blocking helpers (run on the pool) -----------------------------------------------------
 
-Result<store::ProviderRow> saveProvider(AdminDeps& d, const store::ProviderRow& row,
-                                        bool creating) {
+Result<json::value> saveProvider(AdminDeps& d, const store::ProviderRow& row, bool creating) {
   const Error taken{ErrorCode::Conflict, "a provider named \"" + row.name + "\" already exists"};
   if (auto other = d.store.providers().findByName(row.name); other && other->id != row.id) {
     return taken;
@@ -228,7 +219,7 @@ Result<store::ProviderRow> saveProvider(AdminDeps& d, const store::ProviderRow& 
   try {
     auto saved = creating ? d.store.providers().create(row) : d.store.providers().update(row);
     d.snapshots.rebuild();
-    return saved;
+    return json::value(providerJson(saved));
   } catch (const store::sqlite::StoreError& e) {
     if (e.constraint()) {
       return taken;
@@ -326,8 +317,8 @@ struct ModelsImport {
 
 /// Creates a model per upstream id (name = id), skipping ids the provider already has, and
 /// prices each from the closest LiteLLM preset when one matches well enough.
-Result<ModelsImport> importProviderModels(AdminDeps& d, std::int64_t provider_id,
-                                          const std::vector<std::string>& ids) {
+Result<json::value> importProviderModels(AdminDeps& d, std::int64_t provider_id,
+                                         const std::vector<std::string>& ids) {
   auto provider = d.store.providers().get(provider_id);
   if (!provider) {
     return Error::notFound("no provider with id " + std::to_string(provider_id));
@@ -368,32 +359,31 @@ Result<ModelsImport> importProviderModels(AdminDeps& d, std::int64_t provider_id
   if (created > 0) {
     d.snapshots.rebuild();
   }
-  return out;
+  json::object answer;
+  answer["imported"] = out.imported;
+  answer["skipped"] = out.skipped;
+  answer["priced"] = out.priced;
+  return answer;
 }
 
-Result<json::object> exportProviders(AdminDeps& d, bool enabled_only) {
+Result<json::value> exportProviders(AdminDeps& d, bool enabled_only) {
   auto list = store::sqlite::loadProvidersForExport(d.db, enabled_only);
   if (!list) {
     return list.error();
   }
-  return presets::buildExport(*list, d.clock.now(), enabled_only);
+  return json::value(presets::buildExport(*list, d.clock.now(), enabled_only));
 }
 
-struct ProvidersImport {
-  std::vector<http::FieldError> issues;
-  json::object report;
-};
-
 /// Validates the whole document, then writes it; a bad document changes nothing.
-Result<ProvidersImport> importProviders(AdminDeps& d, const json::value& doc) {
-  ProvidersImport out;
+Result<json::value> importProviders(AdminDeps& d, const json::object& doc,
+                                    std::vector<http::FieldError>& errors) {
   auto check = presets::checkImport(
       doc, [](std::string_view type) { return providers::catalog().find(type) != nullptr; });
   if (!check.plan) {
     for (const auto& issue : check.issues) {
-      out.issues.push_back({issue.path, issue.message});
+      errors.push_back({issue.path, issue.message});
     }
-    return out;
+    return invalidFields();
   }
   auto report = store::sqlite::applyImportPlan(d.db, *check.plan, d.clock.now());
   if (!report) {
@@ -402,8 +392,7 @@ Result<ProvidersImport> importProviders(AdminDeps& d, const json::value& doc) {
   if (report->imported > 0) {
     d.snapshots.rebuild();
   }
-  out.report = presets::reportToJson(*report, check.plan->warnings);
-  return out;
+  return json::value(presets::reportToJson(*report, check.plan->warnings));
 }
 
 // ---- upstream probes (event loop) -----------------------------------------------------------
@@ -583,18 +572,58 @@ std::vector<std::string> readModelIds(FieldReader& f) {
   return ids;
 }
 
-json::object modelsImportAnswer(const ModelsImport& m) {
-  json::object out;
-  out["imported"] = m.imported;
-  out["skipped"] = m.skipped;
-  out["priced"] = m.priced;
-  return out;
-}
-
 json::object templatesAnswer() {
   json::object out;
   out["data"] = providers::catalogJson();
   return out;
+}
+
+json::object providerPage(AdminDeps& d, const store::ListQuery& q) {
+  auto page = d.store.providers().list(q);
+  json::array data;
+  for (const auto& p : page.rows) {
+    data.push_back(providerJson(p));
+  }
+  return pageJson(std::move(data), page.total);
+}
+
+std::optional<json::object> providerById(AdminDeps& d, std::int64_t id) {
+  auto row = d.store.providers().get(id);
+  return row ? std::optional(providerJson(*row)) : std::nullopt;
+}
+
+Result<json::value> createFromBody(AdminDeps& d, const json::object& body,
+                                   std::vector<http::FieldError>& errors) {
+  store::ProviderRow row;
+  errors = readProviderBody(d.secrets, body, row, true);
+  if (!errors.empty()) {
+    return invalidFields();
+  }
+  return saveProvider(d, row, true);
+}
+
+Result<json::value> updateFromBody(AdminDeps& d, std::int64_t id, const json::object& body,
+                                   std::vector<http::FieldError>& errors) {
+  auto row = d.store.providers().get(id);
+  if (!row) {
+    return Error::notFound("no such provider");
+  }
+  errors = readProviderBody(d.secrets, body, *row, false);
+  if (!errors.empty()) {
+    return invalidFields();
+  }
+  return saveProvider(d, *row, false);
+}
+
+Result<json::value> importModelsFromBody(AdminDeps& d, std::int64_t id, const json::object& body,
+                                         std::vector<http::FieldError>& errors) {
+  FieldReader f(body);
+  const auto ids = readModelIds(f);
+  if (!f.ok()) {
+    errors = f.errors();
+    return invalidFields();
+  }
+  return importProviderModels(d, id, ids);
 }
 
 store::ListQuery providerQuery(const RequestContext& rc) {
@@ -634,98 +663,37 @@ void registerProviderRoutes(http::Router& r, AdminDeps& d) {
       guarded(d.jwt, d.clock, [](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
         co_await rc.sendJson(200, templatesAnswer());
       }));
-
-  r.add("GET", "/api/admin/providers",
-        guarded(d.jwt, d.clock,
-                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
-                  const auto q = providerQuery(rc);
-                  auto page = co_await d.pool.run([&] { return d.store.providers().list(q); });
-                  json::array data;
-                  for (const auto& p : page.rows) {
-                    data.push_back(providerJson(p));
-                  }
-                  co_await rc.sendJson(200, pageJson(std::move(data), page.total));
-                }));
-
+  r.add("GET", "/api/admin/providers", listRoute(d, providerQuery, [&d](const store::ListQuery& q) {
+          return providerPage(d, q);
+        }));
   r.add("GET", "/api/admin/providers/:id",
-        guarded(d.jwt, d.clock,
-                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
-                  auto id = co_await pathId(rc);
-                  if (!id) {
-                    co_return;
-                  }
-                  auto row = co_await d.pool.run([&] { return d.store.providers().get(*id); });
-                  if (!row) {
-                    co_await sendError(rc, Error::notFound("no such provider"));
-                    co_return;
-                  }
-                  co_await rc.sendJson(200, providerJson(*row));
-                }));
+        getRoute(
+            d, [&d](std::int64_t id) { return providerById(d, id); }, "no such provider"));
+  r.add("DELETE", "/api/admin/providers/:id",
+        deleteRoute(
+            d, [&d](std::int64_t id) { return removeProvider(d, id); }, "no such provider"));
 
   r.add("POST", "/api/admin/providers",
-        guarded(d.jwt, d.clock,
-                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
-                  auto body = co_await readJsonBody(rc);
-                  if (!body) {
-                    co_return;
-                  }
-                  store::ProviderRow row;
-                  const auto errors = readProviderBody(d.secrets, *body, row, true);
-                  if (!errors.empty()) {
-                    co_await sendInvalid(rc, errors);
-                    co_return;
-                  }
-                  auto saved = co_await d.pool.run([&] { return saveProvider(d, row, true); });
-                  if (!saved) {
-                    co_await sendFailure(rc, saved.error());
-                    co_return;
-                  }
-                  co_await rc.sendJson(201, providerJson(*saved));
-                }));
-
+        bodyRoute(
+            d,
+            [&d](const json::object& body, std::vector<http::FieldError>& errors) {
+              return createFromBody(d, body, errors);
+            },
+            201));
   r.add("PUT", "/api/admin/providers/:id",
-        guarded(d.jwt, d.clock,
-                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
-                  auto id = co_await pathId(rc);
-                  if (!id) {
-                    co_return;
-                  }
-                  auto body = co_await readJsonBody(rc);
-                  if (!body) {
-                    co_return;
-                  }
-                  auto row = co_await d.pool.run([&] { return d.store.providers().get(*id); });
-                  if (!row) {
-                    co_await sendError(rc, Error::notFound("no such provider"));
-                    co_return;
-                  }
-                  const auto errors = readProviderBody(d.secrets, *body, *row, false);
-                  if (!errors.empty()) {
-                    co_await sendInvalid(rc, errors);
-                    co_return;
-                  }
-                  auto saved = co_await d.pool.run([&] { return saveProvider(d, *row, false); });
-                  if (!saved) {
-                    co_await sendFailure(rc, saved.error());
-                    co_return;
-                  }
-                  co_await rc.sendJson(200, providerJson(*saved));
-                }));
-
-  r.add("DELETE", "/api/admin/providers/:id",
-        guarded(d.jwt, d.clock,
-                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
-                  auto id = co_await pathId(rc);
-                  if (!id) {
-                    co_return;
-                  }
-                  const bool removed = co_await d.pool.run([&] { return removeProvider(d, *id); });
-                  if (!removed) {
-                    co_await sendError(rc, Error::notFound("no such provider"));
-                    co_return;
-                  }
-                  co_await rc.sendNoContent();
-                }));
+        recordBodyRoute(d, [&d](std::int64_t id, const json::object& body,
+                                std::vector<http::FieldError>& errors) {
+          return updateFromBody(d, id, body, errors);
+        }));
+  r.add("POST", "/api/admin/providers/:id/import-models",
+        recordBodyRoute(d, [&d](std::int64_t id, const json::object& body,
+                                std::vector<http::FieldError>& errors) {
+          return importModelsFromBody(d, id, body, errors);
+        }));
+  r.add("POST", "/api/admin/providers/batch-import",
+        bodyRoute(d, [&d](const json::object& doc, std::vector<http::FieldError>& errors) {
+          return importProviders(d, doc, errors);
+        }));
 
   r.add("POST", "/api/admin/providers/:id/test",
         guarded(d.jwt, d.clock,
@@ -770,61 +738,12 @@ void registerProviderRoutes(http::Router& r, AdminDeps& d) {
               co_await rc.sendJson(200, fetchAnswer(*target, outcome));
             }));
 
-  r.add("POST", "/api/admin/providers/:id/import-models",
-        guarded(
-            d.jwt, d.clock, [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
-              auto id = co_await pathId(rc);
-              if (!id) {
-                co_return;
-              }
-              auto body = co_await readJsonBody(rc);
-              if (!body) {
-                co_return;
-              }
-              FieldReader f(*body);
-              const auto ids = readModelIds(f);
-              if (!f.ok()) {
-                co_await sendInvalid(rc, f.errors());
-                co_return;
-              }
-              auto done = co_await d.pool.run([&] { return importProviderModels(d, *id, ids); });
-              if (!done) {
-                co_await sendError(rc, done.error());
-                co_return;
-              }
-              co_await rc.sendJson(200, modelsImportAnswer(*done));
-            }));
-
   r.add("GET", "/api/admin/providers/export",
         guarded(d.jwt, d.clock,
                 [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
                   const bool only = enabledOnly(rc);
-                  auto doc = co_await d.pool.run([&] { return exportProviders(d, only); });
-                  if (!doc) {
-                    co_await sendError(rc, doc.error());
-                    co_return;
-                  }
-                  co_await rc.sendJson(200, *doc);
-                }));
-
-  r.add("POST", "/api/admin/providers/batch-import",
-        guarded(d.jwt, d.clock,
-                [&d](RequestContext& rc, const auth::Claims&) -> net::awaitable<void> {
-                  auto doc = parseJson(rc.body());
-                  if (!doc) {
-                    co_await sendError(rc, doc.error());
-                    co_return;
-                  }
-                  auto done = co_await d.pool.run([&] { return importProviders(d, *doc); });
-                  if (!done) {
-                    co_await sendError(rc, done.error());
-                    co_return;
-                  }
-                  if (!done->issues.empty()) {
-                    co_await sendInvalid(rc, done->issues);
-                    co_return;
-                  }
-                  co_await rc.sendJson(200, done->report);
+                  const PoolWork work = [&] { return exportProviders(d, only); };
+                  co_await respond(rc, d.pool, work);
                 }));
 }
 
