@@ -273,3 +273,46 @@ describe('anthropic SDK -> Anthropic target (passthrough)', () => {
     assert.deepEqual(JSON.parse(recs[1].body), { ...params, model: 'claude-upstream-mock' });
   });
 });
+
+describe('anthropic SDK -> Gemini, Bedrock and Azure targets (translated)', () => {
+  const upstream = {
+    gemini: 'gemini-2.0-flash',
+    bedrock: 'anthropic.claude-3-haiku-20240307-v1:0',
+    azure: 'gpt-4o-azure',
+  };
+  for (const [kind, id] of Object.entries(upstream)) {
+    test(`${kind}: plain, streamed and tool_use`, T, async () => {
+      const model = await world.model(kind, id);
+      const plain = await client.messages.create({
+        model,
+        max_tokens: 64,
+        messages: [{ role: 'user', content: 'Say hello' }],
+      });
+      assert.equal(plain.content[0].text, MOCK_TEXT);
+      assert.equal(plain.stop_reason, 'end_turn');
+      assert.equal(plain.usage.output_tokens, 7);
+
+      const stream = client.messages.stream({
+        model,
+        max_tokens: 64,
+        messages: [{ role: 'user', content: 'Say hello' }],
+      });
+      const final = await stream.finalMessage();
+      assert.equal(final.content[0].text, MOCK_TEXT);
+      assert.equal(final.stop_reason, 'end_turn');
+
+      const messages = [{ role: 'user', content: 'Weather in Paris?' }];
+      const first = await client.messages.create({ model, max_tokens: 64, tools: [weather], messages });
+      assert.equal(first.stop_reason, 'tool_use');
+      const use = first.content.find((b) => b.type === 'tool_use');
+      assert.deepEqual(use?.input, { location: 'Paris' }, JSON.stringify(first.content));
+      messages.push(
+        { role: 'assistant', content: first.content },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: use.id, content: 'sunny, 21 C' }] },
+      );
+      const second = await client.messages.create({ model, max_tokens: 64, tools: [weather], messages });
+      const text = second.content.find((b) => b.type === 'text')?.text || '';
+      assert.ok(text.startsWith('The tool said: ') && text.includes('sunny, 21 C'), text);
+    });
+  }
+});
