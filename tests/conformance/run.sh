@@ -106,7 +106,7 @@ if [ $ok != 1 ]; then
   echo "# pass 0"; echo "# fail 1"; exit 1
 fi
 
-export GATEWAY_URL="$gateway_url" MOCK_URL="$mock_url" GATEWAY_LOG="$gw_log"
+export GATEWAY_URL="$gateway_url" MOCK_URL="$mock_url" GATEWAY_LOG="$gw_log" GATEWAY_DB="$work/gw/gateway.db"
 export CONFORMANCE_DIR="$work" CONFORMANCE_SLOW="$slow"
 
 # 3. The tests: one file at a time (they share the mock's recording), files in name order.

@@ -100,4 +100,20 @@ describe('provider secrets stay inside', () => {
       assert.equal(at, -1, `secret found in the log: ...${log.slice(Math.max(0, at - 300), at + 80)}`);
     }
   });
+
+  // Known gap: a provider's api_key is sealed with SECRET_KEY, but secret *config* fields
+  // (Bedrock's secret_access_key, session_token) are stored as they came. A todo until fixed.
+  test(
+    'the database holds no provider secret in plaintext',
+    { ...T, todo: 'secret config fields (bedrock secret_access_key) are not sealed at rest' },
+    async () => {
+      const db = process.env.GATEWAY_DB;
+      assert.ok(db && fs.existsSync(db), 'GATEWAY_DB is set by run.sh');
+      const files = [db, `${db}-wal`].filter((f) => fs.existsSync(f));
+      const bytes = files.map((f) => fs.readFileSync(f).toString('latin1')).join('');
+      for (const s of readLines(SECRETS_FILE)) {
+        assert.ok(!bytes.includes(s), `plaintext secret in the database: ${s.slice(0, 24)}...`);
+      }
+    },
+  );
 });
