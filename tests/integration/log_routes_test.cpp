@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <set>
+#include <thread>
 
 #include "core/clock.hpp"
 #include "integration/test_support.hpp"
@@ -19,7 +21,7 @@ using std::chrono::hours;
 using std::chrono::minutes;
 
 class LogRoutes : public ::testing::Test {
-protected:
+public:
   HttpResponse get(const std::string& path) { return gw.authed(token, "GET", path); }
 
   /// Three requests an hour apart, two hours ago at the earliest: two successes on key 1
@@ -236,6 +238,97 @@ TEST_F(LogRoutes, StatsOverSeededRows) {
   EXPECT_EQ(by_key.json().at("data").as_array().at(0).at("name"), json::value("team-a"));
   auto by_provider = get("/api/admin/stats/breakdown?by=provider");
   EXPECT_EQ(by_provider.json().at("data").as_array().size(), 2u);
+}
+
+/// Polls GET `path` until `done(answer)` holds or 5 s pass; returns the last answer.
+json::value pollUntil(LogRoutes& t, const std::string& path,
+                      const std::function<bool(const json::value&)>& done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  json::value last;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto r = t.gw.authed(t.token, "GET", path);
+    last = r.json();
+    if (r.status == 200 && done(last)) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the log writer is async
+  }
+  return last;
+}
+
+TEST_F(LogRoutes, RealRequestsThroughMockLlmAreLoggedAndCounted) {
+  MockLlm mock;
+  auto admin = [&](const std::string& method, const std::string& path, const json::value& body) {
+    return gw.authed(token, method, path, body.is_null() ? std::string() : json::serialize(body));
+  };
+  auto provider = admin("POST", "/api/admin/providers",
+                        json::object{{"name", "mock-openai"}, {"type", "openai"},
+                                     {"base_url", mock.baseUrl() + "/v1"},
+                                     {"api_key", "sk-upstream-test"}});
+  ASSERT_EQ(provider.status, 201) << provider.body;
+  const auto provider_id = provider.json().at("id").as_int64();
+  auto model = admin("POST", "/api/admin/models",
+                     json::object{{"provider_id", provider_id}, {"name", "gpt-4o"},
+                                  {"model_id", "gpt-4o"}, {"input_price", 1000},
+                                  {"output_price", 2000}});
+  ASSERT_EQ(model.status, 201) << model.body;
+  auto key = admin("POST", "/api/admin/virtual-keys",
+                   json::object{{"name", "team-live"}, {"budget_usd", 100},
+                                {"budget_period", "monthly"}});
+  ASSERT_EQ(key.status, 201) << key.body;
+  const std::string secret(key.json().at("key").as_string());
+  const auto key_id = key.json().at("id").as_int64();
+
+  const std::string chat =
+      R"({"model":"gpt-4o","messages":[{"role":"user","content":"hello there"}]})";
+  auto ok = gw.request("POST", "/v1/chat/completions", chat,
+                       {{"Authorization", "Bearer " + secret}});
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  auto unknown = gw.request("POST", "/v1/chat/completions",
+                            R"({"model":"no-such-model","messages":[{"role":"user","content":"x"}]})",
+                            {{"Authorization", "Bearer " + secret}});
+  EXPECT_GE(unknown.status, 400);
+
+  auto logs = pollUntil(*this, "/api/admin/logs?key_id=" + std::to_string(key_id),
+                        [](const json::value& v) { return v.at("total").as_int64() >= 2; });
+  ASSERT_EQ(logs.at("total").as_int64(), 2) << json::serialize(logs);
+  auto success = get("/api/admin/logs?status=success&model=gpt-4o").json();
+  ASSERT_EQ(success.at("total").as_int64(), 1) << json::serialize(success);
+  const auto& row = success.at("data").as_array().at(0).as_object();
+  EXPECT_EQ(row.at("key_id").as_int64(), key_id);
+  EXPECT_EQ(row.at("key_name"), json::value("team-live"));
+  EXPECT_EQ(row.at("provider_id").as_int64(), provider_id);
+  EXPECT_EQ(row.at("provider_name"), json::value("mock-openai"));
+  EXPECT_EQ(row.at("status").as_int64(), 200);
+  EXPECT_GT(row.at("prompt_tokens").as_int64(), 0);
+  EXPECT_GT(row.at("completion_tokens").as_int64(), 0);
+  EXPECT_GT(row.at("cost_usd").to_number<double>(), 0.0);
+  EXPECT_EQ(get("/api/admin/logs?status=error").json().at("total").as_int64(), 1);
+  auto one = get("/api/admin/logs/" + std::to_string(row.at("id").as_int64()));
+  EXPECT_EQ(one.status, 200);
+
+  auto overview = get("/api/admin/stats/overview").json();
+  EXPECT_EQ(overview.at("requests").as_int64(), 2);
+  EXPECT_EQ(overview.at("errors").as_int64(), 1);
+  auto by_key = get("/api/admin/stats/breakdown?by=key").json();
+  EXPECT_EQ(by_key.at("data").as_array().at(0).at("name"), json::value("team-live"));
+  auto by_provider = get("/api/admin/stats/breakdown?by=provider").json();
+  bool provider_row = false;  // the unrouted request has no provider (id null)
+  for (const auto& r : by_provider.at("data").as_array()) {
+    if (r.at("id").is_int64() && r.at("id").as_int64() == provider_id) {
+      provider_row = true;
+      EXPECT_EQ(r.at("name"), json::value("mock-openai"));
+      EXPECT_EQ(r.at("requests").as_int64(), 1);
+    }
+  }
+  EXPECT_TRUE(provider_row) << json::serialize(by_provider);
+
+  // The key's spend follows its budget.
+  auto key_now = get("/api/admin/virtual-keys/" + std::to_string(key_id)).json();
+  EXPECT_NEAR(key_now.at("spent_usd").to_number<double>(), row.at("cost_usd").to_number<double>(),
+              1e-6);
+  auto status = get("/api/admin/system/status").json();
+  EXPECT_GE(status.at("log_queue").at("written").to_number<std::int64_t>(), 2);
 }
 
 }  // namespace
