@@ -1,7 +1,10 @@
 #include "admin/routes.hpp"
 
+#include <functional>
+#include <limits>
 #include <map>
 
+#include "admin/resource_helpers.hpp"
 #include "dataplane/snapshot.hpp"
 #include "routing/compiler.hpp"
 #include "routing/health.hpp"
@@ -16,7 +19,6 @@ namespace {
 constexpr std::size_t kMaxName = 100;
 constexpr std::size_t kMaxDescription = 2000;
 constexpr int kMaxExportDepth = 8;  ///< nesting of inlined `config_id` references
-constexpr std::size_t kMessageErrors = 3;  ///< errors spelled out in a 400's message
 
 json::object configJson(const store::RoutingConfigRow& c) {
   json::object o;
@@ -96,13 +98,6 @@ routing::ValidationErrors compileErrors(AdminDeps& d, const json::value& config,
   return routing::compileConfig(config, directory, self_id).errors;
 }
 
-/// The result of a blocking save: the row, or a 400 with details, or another error.
-struct ConfigOutcome {
-  std::optional<store::RoutingConfigRow> row;
-  std::vector<http::FieldError> invalid;
-  std::optional<Error> error;
-};
-
 Error conflict(std::string message, std::string param) {
   Error e{ErrorCode::Conflict, std::move(message)};
   e.param = std::move(param);
@@ -137,37 +132,40 @@ std::optional<Error> findClash(store::Store& s, const store::RoutingConfigRow& r
   return std::nullopt;
 }
 
-/// Creates (no `id`) or updates a config: clashes -> 409, compile errors -> 400, else stores
-/// it and rebuilds the snapshot.
-ConfigOutcome saveConfig(AdminDeps& d, std::optional<std::int64_t> id, const json::object& body) {
-  ConfigOutcome out;
+/// Creates (no `id`) or updates a config: field problems -> 400, clashes -> 409, compile
+/// errors -> 400 (one entry per problem), else stores it, rebuilds the snapshot and answers
+/// the stored object.
+Result<json::value> saveConfig(AdminDeps& d, std::optional<std::int64_t> id,
+                               const json::object& body, std::vector<http::FieldError>& errors) {
+  errors = validateConfigBody(body, !id);
+  if (!errors.empty()) {
+    return invalidFields();
+  }
   auto configs = d.store.routingConfigs().all();
   store::RoutingConfigRow row;
   if (id) {
     auto it = std::find_if(configs.begin(), configs.end(),
                            [&](const store::RoutingConfigRow& c) { return c.id == *id; });
     if (it == configs.end()) {
-      out.error = Error::notFound("no such routing config: " + std::to_string(*id));
-      return out;
+      return Error::notFound("no such routing config: " + std::to_string(*id));
     }
     row = *it;
   }
   applyConfigFields(body, row);
   if (auto clash = findClash(d.store, row, configs)) {
-    out.error = std::move(clash);
-    return out;
+    return *clash;
   }
   // A PUT that only disables (or renames) a config that went bad since is allowed.
   if (!id || body.contains("config") || row.enabled) {
-    auto errors = compileErrors(d, row.config, std::move(configs), id);
+    errors = toFieldErrors(compileErrors(d, row.config, std::move(configs), id));
     if (!errors.empty()) {
-      out.invalid = toFieldErrors(errors);
-      return out;
+      return invalidFields();
     }
   }
-  out.row = id ? d.store.routingConfigs().update(row) : d.store.routingConfigs().create(row);
+  const auto saved =
+      id ? d.store.routingConfigs().update(row) : d.store.routingConfigs().create(row);
   d.snapshots.rebuild();
-  return out;
+  return json::value(configJson(saved));
 }
 
 bool removeConfig(AdminDeps& d, std::int64_t id) {
@@ -178,17 +176,30 @@ bool removeConfig(AdminDeps& d, std::int64_t id) {
   return true;
 }
 
-json::object validateOnly(AdminDeps& d, const json::value& config,
-                          std::optional<std::int64_t> self_id) {
-  const auto errors = compileErrors(d, config, d.store.routingConfigs().all(), self_id);
+/// POST /validate: {"config","id"?} -> {"valid","errors":[{"path","message"}]}.
+Result<json::value> validateOnly(AdminDeps& d, const json::object& body,
+                                 std::vector<http::FieldError>& errors) {
+  FieldReader f(body);
+  const auto self_id = f.integer("id", 1, std::numeric_limits<std::int64_t>::max());
+  if (!f.has("config") || f.isNull("config")) {
+    f.fail("config", "is required");
+  } else if (!body.at("config").is_object()) {
+    f.fail("config", "must be a JSON object (a Portkey config)");
+  }
+  if (!f.ok()) {
+    errors = f.errors();
+    return invalidFields();
+  }
+  const auto problems =
+      compileErrors(d, body.at("config"), d.store.routingConfigs().all(), self_id);
   json::array arr;
-  for (const auto& e : errors) {
+  for (const auto& e : problems) {
     arr.push_back(json::object{{"path", e.path}, {"message", e.message}});
   }
   json::object out;
-  out["valid"] = errors.empty();
+  out["valid"] = problems.empty();
   out["errors"] = std::move(arr);
-  return out;
+  return json::value(std::move(out));
 }
 
 // --- export -------------------------------------------------------------------------------
@@ -298,147 +309,67 @@ json::object exportConfigs(AdminDeps& d) {
   return out;
 }
 
-// --- handlers -----------------------------------------------------------------------------
-
-net::awaitable<bool> sendFailure(RequestContext& rc, const ConfigOutcome& o) {
-  if (!o.invalid.empty()) {
-    std::string message = "invalid routing config: ";
-    for (std::size_t i = 0; i < o.invalid.size() && i < kMessageErrors; ++i) {
-      const auto& e = o.invalid[i];
-      message += (i ? "; " : "") + (e.path.empty() ? e.message : e.path + ": " + e.message);
-    }
-    if (o.invalid.size() > kMessageErrors) {
-      message += " (and " + std::to_string(o.invalid.size() - kMessageErrors) + " more)";
-    }
-    co_await sendError(rc, Error::invalid(message), o.invalid);
-    co_return true;
-  }
-  if (o.error) {
-    co_await sendError(rc, *o.error);
-    co_return true;
-  }
-  co_return false;
-}
-
-net::awaitable<void> listConfigs(AdminDeps& d, RequestContext& rc) {
-  const auto q = listQuery(rc, {});
-  auto page = co_await d.pool.run([&] { return d.store.routingConfigs().list(q); });
+json::object listConfigs(AdminDeps& d, const store::ListQuery& q) {
+  auto page = d.store.routingConfigs().list(q);
   json::array arr;
   for (const auto& c : page.rows) {
     arr.push_back(configJson(c));
   }
-  co_await rc.sendJson(200, pageJson(std::move(arr), page.total));
+  return pageJson(std::move(arr), page.total);
 }
 
-net::awaitable<void> getConfig(AdminDeps& d, RequestContext& rc) {
-  auto id = co_await pathId(rc);
-  if (!id) {
-    co_return;
-  }
-  auto row = co_await d.pool.run([&] { return d.store.routingConfigs().get(*id); });
-  if (!row) {
-    co_await sendError(rc, Error::notFound("no such routing config: " + std::to_string(*id)));
-    co_return;
-  }
-  co_await rc.sendJson(200, configJson(*row));
+std::optional<json::object> getConfig(AdminDeps& d, std::int64_t id) {
+  auto row = d.store.routingConfigs().get(id);
+  return row ? std::optional(configJson(*row)) : std::nullopt;
 }
 
-net::awaitable<void> saveHandler(AdminDeps& d, RequestContext& rc, bool create) {
-  std::optional<std::int64_t> id;
-  if (!create) {
-    id = co_await pathId(rc);
-    if (!id) {
-      co_return;
-    }
-  }
-  auto body = co_await readJsonBody(rc);
-  if (!body) {
-    co_return;
-  }
-  auto invalid = validateConfigBody(*body, create);
-  if (!invalid.empty()) {
-    co_await sendInvalid(rc, invalid);
-    co_return;
-  }
-  auto outcome = co_await d.pool.run([&] { return saveConfig(d, id, *body); });
-  if (co_await sendFailure(rc, outcome)) {
-    co_return;
-  }
-  co_await rc.sendJson(create ? 201 : 200, configJson(*outcome.row));
+/// A guarded GET without parameters answering `render()`, computed on the blocking pool.
+http::Handler documentRoute(AdminDeps& d, std::function<json::object()> render) {
+  return guarded(d.jwt, d.clock,
+                 [&d, render = std::move(render)](RequestContext& rc,
+                                                  const auth::Claims&) -> net::awaitable<void> {
+                   auto answer = co_await d.pool.run([&] { return render(); });
+                   co_await rc.sendJson(200, answer);
+                 });
 }
 
-net::awaitable<void> postConfig(AdminDeps& d, RequestContext& rc) {
-  co_await saveHandler(d, rc, true);
-}
-
-net::awaitable<void> putConfig(AdminDeps& d, RequestContext& rc) {
-  co_await saveHandler(d, rc, false);
-}
-
-net::awaitable<void> deleteConfig(AdminDeps& d, RequestContext& rc) {
-  auto id = co_await pathId(rc);
-  if (!id) {
-    co_return;
-  }
-  const bool removed = co_await d.pool.run([&] { return removeConfig(d, *id); });
-  if (!removed) {
-    co_await sendError(rc, Error::notFound("no such routing config: " + std::to_string(*id)));
-    co_return;
-  }
-  co_await rc.sendNoContent();
-}
-
-net::awaitable<void> postValidate(AdminDeps& d, RequestContext& rc) {
-  auto body = co_await readJsonBody(rc);
-  if (!body) {
-    co_return;
-  }
-  FieldReader f(*body);
-  const auto self_id = f.integer("id", 1, std::numeric_limits<std::int64_t>::max());
-  if (!f.has("config") || f.isNull("config")) {
-    f.fail("config", "is required");
-  } else if (!body->at("config").is_object()) {
-    f.fail("config", "must be a JSON object (a Portkey config)");
-  }
-  if (!f.ok()) {
-    co_await sendInvalid(rc, f.errors());
-    co_return;
-  }
-  const json::value& config = body->at("config");
-  auto answer = co_await d.pool.run([&] { return validateOnly(d, config, self_id); });
-  co_await rc.sendJson(200, answer);
-}
-
-net::awaitable<void> getExport(AdminDeps& d, RequestContext& rc) {
-  auto answer = co_await d.pool.run([&] { return exportConfigs(d); });
-  co_await rc.sendJson(200, answer);
-}
-
-net::awaitable<void> getTargetHealth(AdminDeps& d, RequestContext& rc) {
-  json::object answer;
-  answer["data"] = d.breakers.toJson();
-  co_await rc.sendJson(200, answer);
-}
-
-using ConfigHandler = net::awaitable<void> (*)(AdminDeps&, RequestContext&);
-
-http::Handler wrap(AdminDeps& d, ConfigHandler h) {
-  return guarded(d.jwt, d.clock, [&d, h](RequestContext& rc, const auth::Claims&) {
-    return h(d, rc);
-  });
+json::object targetHealth(AdminDeps& d) {
+  json::object out;
+  out["data"] = d.breakers.toJson();
+  return out;
 }
 
 }  // namespace
 
 void registerRoutingConfigRoutes(http::Router& r, AdminDeps& d) {
-  r.add("GET", "/api/admin/routing-configs", wrap(d, listConfigs));
-  r.add("POST", "/api/admin/routing-configs", wrap(d, postConfig));
-  r.add("POST", "/api/admin/routing-configs/validate", wrap(d, postValidate));
-  r.add("GET", "/api/admin/routing-configs/export", wrap(d, getExport));
-  r.add("GET", "/api/admin/routing-configs/:id", wrap(d, getConfig));
-  r.add("PUT", "/api/admin/routing-configs/:id", wrap(d, putConfig));
-  r.add("DELETE", "/api/admin/routing-configs/:id", wrap(d, deleteConfig));
-  r.add("GET", "/api/admin/health/targets", wrap(d, getTargetHealth));
+  constexpr const char* kMissing = "no such routing config";
+  using Errors = std::vector<http::FieldError>;
+  r.add("GET", "/api/admin/routing-configs",
+        listRoute(
+            d, [](const RequestContext& rc) { return listQuery(rc, {}); },
+            [&d](const store::ListQuery& q) { return listConfigs(d, q); }));
+  r.add("POST", "/api/admin/routing-configs",
+        bodyRoute(
+            d,
+            [&d](const json::object& body, Errors& errors) {
+              return saveConfig(d, std::nullopt, body, errors);
+            },
+            201));
+  r.add("POST", "/api/admin/routing-configs/validate",
+        bodyRoute(d, [&d](const json::object& body, Errors& errors) {
+          return validateOnly(d, body, errors);
+        }));
+  r.add("GET", "/api/admin/routing-configs/export",
+        documentRoute(d, [&d] { return exportConfigs(d); }));
+  r.add("GET", "/api/admin/routing-configs/:id",
+        getRoute(d, [&d](std::int64_t id) { return getConfig(d, id); }, kMissing));
+  r.add("PUT", "/api/admin/routing-configs/:id",
+        recordBodyRoute(d, [&d](std::int64_t id, const json::object& body, Errors& errors) {
+          return saveConfig(d, id, body, errors);
+        }));
+  r.add("DELETE", "/api/admin/routing-configs/:id",
+        deleteRoute(d, [&d](std::int64_t id) { return removeConfig(d, id); }, kMissing));
+  r.add("GET", "/api/admin/health/targets", documentRoute(d, [&d] { return targetHealth(d); }));
 }
 
 }  // namespace gw::admin

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "admin/resource_helpers.hpp"
 #include "core/random.hpp"
 #include "dataplane/snapshot.hpp"
 #include "governance/key_guard.hpp"
@@ -155,13 +156,6 @@ void applyKeyFields(const json::object& body, store::VirtualKeyRow& row) {
   }
 }
 
-/// The result of a blocking create/update: the row, or a 400 with details, or another error.
-struct KeyOutcome {
-  std::optional<store::VirtualKeyRow> row;
-  std::vector<http::FieldError> invalid;
-  std::optional<Error> error;
-};
-
 /// Checks that the bound provider / routing config exist and that at most one is set.
 std::vector<http::FieldError> checkBindings(store::Store& s, const store::VirtualKeyRow& row) {
   std::vector<http::FieldError> out;
@@ -179,41 +173,69 @@ std::vector<http::FieldError> checkBindings(store::Store& s, const store::Virtua
   return out;
 }
 
-KeyOutcome createKey(AdminDeps& d, const json::object& body, const std::string& key) {
-  KeyOutcome out;
+// Blocking work of the routes (run on the pool by the resource helpers).
+
+json::object listKeys(AdminDeps& d, const store::ListQuery& q) {
+  auto page = d.store.keys().list(q);
+  json::array arr;
+  for (const auto& k : page.rows) {
+    arr.push_back(keyJson(d, k));
+  }
+  return pageJson(std::move(arr), page.total);
+}
+
+std::optional<json::object> getKey(AdminDeps& d, std::int64_t id) {
+  auto row = d.store.keys().get(id);
+  return row ? std::optional(keyJson(d, *row)) : std::nullopt;
+}
+
+/// 201 answer: the key's object plus the full `key`, the only time it is ever shown.
+Result<json::value> createKey(AdminDeps& d, const json::object& body,
+                              std::vector<http::FieldError>& errors) {
+  errors = validateKeyBody(body, d.clock, true);
+  if (!errors.empty()) {
+    return invalidFields();
+  }
+  const auto* custom = getString(body, "key");
+  const std::string key =
+      custom ? std::string(*custom) : "sk-" + secureBase62(kGeneratedKeyBytes);
   store::VirtualKeyRow row;
   applyKeyFields(body, row);
   row.key_hash = crypto::sha256Hex(key);
   row.key_prefix = displayPrefix(key);
-  out.invalid = checkBindings(d.store, row);
-  if (!out.invalid.empty()) {
-    return out;
+  errors = checkBindings(d.store, row);
+  if (!errors.empty()) {
+    return invalidFields();
   }
   if (d.store.keys().hashExists(row.key_hash)) {
-    out.error = Error{ErrorCode::Conflict, "this key is already in use"};
-    out.error->param = "key";
-    return out;
+    Error taken{ErrorCode::Conflict, "this key is already in use"};
+    taken.param = "key";
+    return taken;
   }
-  out.row = d.store.keys().create(row);
+  auto answer = keyJson(d, d.store.keys().create(row));
+  answer["key"] = key;
   d.snapshots.rebuild();
-  return out;
+  return json::value(std::move(answer));
 }
 
-KeyOutcome updateKey(AdminDeps& d, std::int64_t id, const json::object& body) {
-  KeyOutcome out;
+Result<json::value> updateKey(AdminDeps& d, std::int64_t id, const json::object& body,
+                              std::vector<http::FieldError>& errors) {
+  errors = validateKeyBody(body, d.clock, false);
+  if (!errors.empty()) {
+    return invalidFields();
+  }
   auto row = d.store.keys().get(id);
   if (!row) {
-    out.error = Error::notFound("no such virtual key: " + std::to_string(id));
-    return out;
+    return Error::notFound("no such virtual key: " + std::to_string(id));
   }
   applyKeyFields(body, *row);
-  out.invalid = checkBindings(d.store, *row);
-  if (!out.invalid.empty()) {
-    return out;
+  errors = checkBindings(d.store, *row);
+  if (!errors.empty()) {
+    return invalidFields();
   }
-  out.row = d.store.keys().update(*row);
+  auto answer = keyJson(d, d.store.keys().update(*row));
   d.snapshots.rebuild();
-  return out;
+  return json::value(std::move(answer));
 }
 
 bool removeKey(AdminDeps& d, std::int64_t id) {
@@ -225,143 +247,54 @@ bool removeKey(AdminDeps& d, std::int64_t id) {
 }
 
 /// {"valid":bool,"reason"?} for a candidate custom key.
-json::object validateCustomKey(AdminDeps& d, const std::string& key) {
-  json::object out;
-  auto problem = customKeyProblem(key);
-  if (!problem && d.store.keys().hashExists(crypto::sha256Hex(key))) {
+Result<json::value> validateCustomKey(AdminDeps& d, const json::object& body,
+                                      std::vector<http::FieldError>& errors) {
+  FieldReader f(body);
+  auto key = f.string("key", 4096, true);
+  if (!f.ok()) {
+    errors = f.errors();
+    return invalidFields();
+  }
+  auto problem = customKeyProblem(*key);
+  if (!problem && d.store.keys().hashExists(crypto::sha256Hex(*key))) {
     problem = "is already in use";
   }
+  json::object out;
   out["valid"] = !problem;
   if (problem) {
     out["reason"] = "key " + *problem;
   }
-  return out;
-}
-
-/// Sends the failure of an outcome; false when there was none.
-net::awaitable<bool> sendFailure(RequestContext& rc, const KeyOutcome& o) {
-  if (!o.invalid.empty()) {
-    co_await sendInvalid(rc, o.invalid);
-    co_return true;
-  }
-  if (o.error) {
-    co_await sendError(rc, *o.error);
-    co_return true;
-  }
-  co_return false;
-}
-
-net::awaitable<void> listKeys(AdminDeps& d, RequestContext& rc) {
-  const auto q = listQuery(rc, {});
-  auto page = co_await d.pool.run([&] { return d.store.keys().list(q); });
-  json::array arr;
-  for (const auto& k : page.rows) {
-    arr.push_back(keyJson(d, k));
-  }
-  co_await rc.sendJson(200, pageJson(std::move(arr), page.total));
-}
-
-net::awaitable<void> getKey(AdminDeps& d, RequestContext& rc) {
-  auto id = co_await pathId(rc);
-  if (!id) {
-    co_return;
-  }
-  auto row = co_await d.pool.run([&] { return d.store.keys().get(*id); });
-  if (!row) {
-    co_await sendError(rc, Error::notFound("no such virtual key: " + std::to_string(*id)));
-    co_return;
-  }
-  co_await rc.sendJson(200, keyJson(d, *row));
-}
-
-net::awaitable<void> postKey(AdminDeps& d, RequestContext& rc) {
-  auto body = co_await readJsonBody(rc);
-  if (!body) {
-    co_return;
-  }
-  auto invalid = validateKeyBody(*body, d.clock, true);
-  if (!invalid.empty()) {
-    co_await sendInvalid(rc, invalid);
-    co_return;
-  }
-  const auto* custom = getString(*body, "key");
-  const std::string key =
-      custom ? std::string(*custom) : "sk-" + secureBase62(kGeneratedKeyBytes);
-  auto outcome = co_await d.pool.run([&] { return createKey(d, *body, key); });
-  if (co_await sendFailure(rc, outcome)) {
-    co_return;
-  }
-  json::object answer = keyJson(d, *outcome.row);
-  answer["key"] = key;  // the only time the full key is ever shown
-  co_await rc.sendJson(201, answer);
-}
-
-net::awaitable<void> putKey(AdminDeps& d, RequestContext& rc) {
-  auto id = co_await pathId(rc);
-  if (!id) {
-    co_return;
-  }
-  auto body = co_await readJsonBody(rc);
-  if (!body) {
-    co_return;
-  }
-  auto invalid = validateKeyBody(*body, d.clock, false);
-  if (!invalid.empty()) {
-    co_await sendInvalid(rc, invalid);
-    co_return;
-  }
-  auto outcome = co_await d.pool.run([&] { return updateKey(d, *id, *body); });
-  if (co_await sendFailure(rc, outcome)) {
-    co_return;
-  }
-  co_await rc.sendJson(200, keyJson(d, *outcome.row));
-}
-
-net::awaitable<void> deleteKey(AdminDeps& d, RequestContext& rc) {
-  auto id = co_await pathId(rc);
-  if (!id) {
-    co_return;
-  }
-  const bool removed = co_await d.pool.run([&] { return removeKey(d, *id); });
-  if (!removed) {
-    co_await sendError(rc, Error::notFound("no such virtual key: " + std::to_string(*id)));
-    co_return;
-  }
-  co_await rc.sendNoContent();
-}
-
-net::awaitable<void> postValidate(AdminDeps& d, RequestContext& rc) {
-  auto body = co_await readJsonBody(rc);
-  if (!body) {
-    co_return;
-  }
-  FieldReader f(*body);
-  auto key = f.string("key", 4096, true);
-  if (!f.ok()) {
-    co_await sendInvalid(rc, f.errors());
-    co_return;
-  }
-  auto answer = co_await d.pool.run([&] { return validateCustomKey(d, *key); });
-  co_await rc.sendJson(200, answer);
-}
-
-using KeyHandler = net::awaitable<void> (*)(AdminDeps&, RequestContext&);
-
-http::Handler wrap(AdminDeps& d, KeyHandler h) {
-  return guarded(d.jwt, d.clock, [&d, h](RequestContext& rc, const auth::Claims&) {
-    return h(d, rc);
-  });
+  return json::value(std::move(out));
 }
 
 }  // namespace
 
 void registerVirtualKeyRoutes(http::Router& r, AdminDeps& d) {
-  r.add("GET", "/api/admin/virtual-keys", wrap(d, listKeys));
-  r.add("POST", "/api/admin/virtual-keys", wrap(d, postKey));
-  r.add("POST", "/api/admin/virtual-keys/validate", wrap(d, postValidate));
-  r.add("GET", "/api/admin/virtual-keys/:id", wrap(d, getKey));
-  r.add("PUT", "/api/admin/virtual-keys/:id", wrap(d, putKey));
-  r.add("DELETE", "/api/admin/virtual-keys/:id", wrap(d, deleteKey));
+  constexpr const char* kMissing = "no such virtual key";
+  r.add("GET", "/api/admin/virtual-keys",
+        listRoute(
+            d, [](const RequestContext& rc) { return listQuery(rc, {}); },
+            [&d](const store::ListQuery& q) { return listKeys(d, q); }));
+  r.add("POST", "/api/admin/virtual-keys",
+        bodyRoute(
+            d,
+            [&d](const json::object& body, std::vector<http::FieldError>& errors) {
+              return createKey(d, body, errors);
+            },
+            201));
+  r.add("POST", "/api/admin/virtual-keys/validate",
+        bodyRoute(d, [&d](const json::object& body, std::vector<http::FieldError>& errors) {
+          return validateCustomKey(d, body, errors);
+        }));
+  r.add("GET", "/api/admin/virtual-keys/:id",
+        getRoute(d, [&d](std::int64_t id) { return getKey(d, id); }, kMissing));
+  r.add("PUT", "/api/admin/virtual-keys/:id",
+        recordBodyRoute(d, [&d](std::int64_t id, const json::object& body,
+                                std::vector<http::FieldError>& errors) {
+          return updateKey(d, id, body, errors);
+        }));
+  r.add("DELETE", "/api/admin/virtual-keys/:id",
+        deleteRoute(d, [&d](std::int64_t id) { return removeKey(d, id); }, kMissing));
 }
 
 }  // namespace gw::admin
