@@ -294,12 +294,9 @@ json::object exportConfigs(AdminDeps& d) {
   }
   json::array arr;
   for (const auto& c : configs) {
-    json::object o;
-    o["id"] = c.id;
-    o["name"] = c.name;
-    o["description"] = c.description;
-    o["virtual_model"] = c.virtual_model ? json::value(*c.virtual_model) : json::value(nullptr);
-    o["enabled"] = c.enabled;
+    json::object o = configJson(c);
+    o.erase("created_at");
+    o.erase("updated_at");
     o["config"] = toPortkey(c.config, cx, 0);
     arr.push_back(std::move(o));
   }
