@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -102,8 +103,30 @@ constexpr const char* kKnown[] = {
     "WEB_DIR", "LITELLM_PRESETS_URL", "PRESETS_AUTO_SYNC", "MAX_BODY_BYTES", "MAX_HEADER_BYTES",
     "HEADER_TIMEOUT_MS", "BODY_TIMEOUT_MS", "IDLE_TIMEOUT_MS", "SHUTDOWN_GRACE_MS",
     "UPSTREAM_CONNECT_TIMEOUT_MS", "UPSTREAM_FIRST_BYTE_TIMEOUT_MS", "UPSTREAM_IDLE_TIMEOUT_MS",
-    "REQUEST_DEADLINE_MS", "HTTPS_PROXY", "https_proxy", "METRICS_TOKEN", "LOG_RETENTION_DAYS",
+    "REQUEST_DEADLINE_MS", "https_proxy", "HTTPS_PROXY", "METRICS_TOKEN", "LOG_RETENTION_DAYS",
     "EXTRA_CA_FILE"};
+
+/// Applies one source's known settings in kKnown order, so that within a source an alias
+/// listed later wins (GATEWAY_ENV over NODE_ENV, HTTPS_PROXY over https_proxy).
+void applySource(Config& c, const std::map<std::string, std::string>& source) {
+  for (const char* name : kKnown) {
+    if (auto it = source.find(name); it != source.end()) {
+      apply(c, name, it->second);
+    }
+  }
+}
+
+bool validKey(const std::string& key) {
+  if (key.empty() || std::isdigit(static_cast<unsigned char>(key[0]))) {
+    return false;
+  }
+  for (char ch : key) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_') {
+      return false;
+    }
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -121,17 +144,31 @@ std::map<std::string, std::string> parseDotEnv(const std::string& text) {
     if (line.rfind("export ", 0) == 0) {
       line = trim(line.substr(7));
     }
+    const std::string where = ".env line " + std::to_string(number) + ": ";
     const auto eq = line.find('=');
     if (eq == std::string::npos || eq == 0) {
-      throw std::invalid_argument(".env line " + std::to_string(number) + ": expected KEY=VALUE");
+      throw std::invalid_argument(where + "expected KEY=VALUE");
     }
     std::string key = trim(line.substr(0, eq));
+    if (!validKey(key)) {
+      throw std::invalid_argument(where + "\"" + key + "\" is not a valid name");
+    }
     std::string value = trim(line.substr(eq + 1));
-    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
-        value.back() == value.front()) {
-      value = value.substr(1, value.size() - 2);
+    if (!value.empty() && (value.front() == '"' || value.front() == '\'')) {
+      // A quoted value ends at its closing quote; only a comment may follow it.
+      const auto close = value.find(value.front(), 1);
+      if (close == std::string::npos) {
+        throw std::invalid_argument(where + "unterminated quote");
+      }
+      const std::string rest = trim(value.substr(close + 1));
+      if (!rest.empty() && rest.front() != '#') {
+        throw std::invalid_argument(where + "unexpected text after the closing quote");
+      }
+      value = value.substr(1, close - 1);
     } else if (const auto hash = value.find(" #"); hash != std::string::npos) {
       value = trim(value.substr(0, hash));
+    } else if (!value.empty() && value.front() == '#') {
+      value.clear();  // KEY=#comment: an empty value
     }
     out[key] = value;
   }
@@ -141,21 +178,14 @@ std::map<std::string, std::string> parseDotEnv(const std::string& text) {
 Config loadConfig(const std::vector<std::string>& args, const std::string& dotenv_path,
                   const std::map<std::string, std::string>* environment) {
   Config c;
-  std::map<std::string, std::string> merged;
+  // Each source is applied whole before the next, so a later source always wins, aliases
+  // included (GATEWAY_ENV in the environment beats NODE_ENV in .env).
   if (std::ifstream f(dotenv_path); f) {
     std::stringstream ss;
     ss << f.rdbuf();
-    merged = parseDotEnv(ss.str());
+    applySource(c, parseDotEnv(ss.str()));
   }
-  const auto env = environment ? *environment : processEnvironment();
-  for (const char* name : kKnown) {
-    if (auto it = env.find(name); it != env.end()) {
-      merged[name] = it->second;
-    }
-  }
-  for (const auto& [k, v] : merged) {
-    apply(c, k, v);
-  }
+  applySource(c, environment ? *environment : processEnvironment());
 
   CLI::App cli{"llm-gateway serve"};
   std::map<std::string, std::string> flags;
@@ -182,9 +212,7 @@ Config loadConfig(const std::vector<std::string>& args, const std::string& doten
   } catch (const CLI::ParseError& e) {
     throw std::invalid_argument(std::string("command line: ") + e.what());
   }
-  for (const auto& [k, v] : flags) {
-    apply(c, k, v);
-  }
+  applySource(c, flags);
   validateConfig(c);
   return c;
 }
