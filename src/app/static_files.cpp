@@ -51,6 +51,28 @@ constexpr std::string_view kNoUiPage =
     "or start everything with <code>make run</code>.</p><p>The API answers under "
     "<code>/api</code> and <code>/v1</code>; health at <code>/healthz</code>.</p></body></html>";
 
+/// True when a decoded path could climb out of the web root or smuggle a separator, at any
+/// depth of percent-encoding ("%252e%252e" is ".." after two decodings: some proxies and
+/// clients decode twice, so such paths are refused rather than served as SPA routes).
+bool unsafePath(const std::string& decoded) {
+  std::string cur = decoded;
+  for (int depth = 0; depth < 4; ++depth) {
+    if (cur.find("..") != std::string::npos || cur.find('\\') != std::string::npos ||
+        cur.find('\0') != std::string::npos) {
+      return true;
+    }
+    if (cur.find('%') == std::string::npos) {
+      return false;
+    }
+    auto next = http::percentDecode(cur);
+    if (!next || *next == cur) {
+      return false;  // a literal '%' that is no escape
+    }
+    cur = std::move(*next);
+  }
+  return true;  // still encoded after four decodings: nothing legitimate looks like that
+}
+
 bool reserved(std::string_view path) {
   for (std::string_view p : {"/api/", "/v1/", "/healthz", "/readyz", "/metrics"}) {
     if (path.rfind(p, 0) == 0) {
@@ -66,9 +88,7 @@ http::Handler StaticFiles::handler() const {
   return [this](http::RequestContext& rc) -> http::net::awaitable<void> {
     const std::string_view raw = rc.path();
     auto decoded = http::percentDecode(raw);
-    if (!decoded || decoded->find("..") != std::string::npos ||
-        decoded->find('\\') != std::string::npos || decoded->find('\0') != std::string::npos ||
-        reserved(*decoded)) {
+    if (!decoded || unsafePath(*decoded) || reserved(*decoded)) {
       co_await rc.sendJson(404, http::errorBodyFor(raw, Error::notFound("not found")));
       co_return;
     }
