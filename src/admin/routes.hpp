@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 
 #include "admin/common.hpp"
@@ -54,6 +55,7 @@ struct AdminDeps {
   governance::KeyGuard& guard;       ///< budgets().spent() for a key's spent_usd
   observe::UsageLogWriter& log_writer;
   std::string version;
+  std::atomic<bool>& log_prompts;    ///< live copy of the `log_prompts` setting
 };
 
 /// Each registers one resource's routes (paths in docs/api.md).

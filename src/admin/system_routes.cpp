@@ -159,6 +159,7 @@ net::awaitable<void> putSettings(AdminDeps& d, RequestContext& rc) {
   }
   auto s = co_await d.pool.run([&] { return saveSettings(d, retention, prompts); });
   d.log_writer.setRetentionDays(static_cast<int>(s.log_retention_days));
+  d.log_prompts.store(s.log_prompts, std::memory_order_relaxed);
   co_await rc.sendJson(200, settingsJson(s));
 }
 

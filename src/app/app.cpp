@@ -84,9 +84,9 @@ struct App::Impl {
         server(serverOptions(config), router),
         admin_deps{*store, pool, jwt, clock, login_limiter, secrets, snapshots,
                    std::chrono::steady_clock::now(), clients, db, logs, presets, breakers, guard,
-                   log_writer, kVersion},
+                   log_writer, kVersion, log_prompts},
         dataplane_deps{snapshots, clients, guard, breakers, metrics, log_writer, clock,
-                       dataplaneOptions()} {}
+                       dataplaneOptions(), log_prompts} {}
 
   observe::UsageLogWriterOptions writerOptions() const {
     observe::UsageLogWriterOptions o;
@@ -193,6 +193,7 @@ struct App::Impl {
   http::Router router;
   http::Server server;
   http::ClientSet clients;
+  std::atomic<bool> log_prompts{false};
   admin::AdminDeps admin_deps;
   dataplane::DataplaneDeps dataplane_deps;
   std::mutex seed_mutex;
@@ -221,6 +222,17 @@ void App::start() {
   }
   if (auto loaded = i.presets.load(); !loaded) {
     GW_LOG_WARN("presets not loaded{}", log::kv("error", loaded.error().message));
+  }
+  // Settings saved from the admin UI win over the start-up configuration.
+  if (auto days = i.store->settings().get("log_retention_days")) {
+    try {
+      i.log_writer.setRetentionDays(std::stoi(*days));
+    } catch (const std::exception&) {
+      GW_LOG_WARN("ignoring a malformed stored setting{}", log::kv("key", "log_retention_days"));
+    }
+  }
+  if (auto prompts = i.store->settings().get("log_prompts")) {
+    i.log_prompts = *prompts == "true";
   }
   i.snapshots.onPublish([&i](const dataplane::Snapshot& s) { i.seedBudgets(s); });
   i.snapshots.rebuild();

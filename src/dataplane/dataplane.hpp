@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 
@@ -28,7 +29,6 @@ struct DataplaneOptions {
   std::chrono::milliseconds request_deadline{600'000};     ///< total, all attempts
   std::chrono::milliseconds first_byte_timeout{120'000};   ///< per attempt, to the header
   std::chrono::milliseconds idle_timeout{120'000};         ///< between stream chunks
-  bool log_prompts = false;
 };
 
 /// What the /v1 handlers use, owned by the composition root.
@@ -41,6 +41,8 @@ struct DataplaneDeps {
   observe::UsageLogWriter& log_writer;
   const Clock& clock;
   DataplaneOptions options;
+  /// Whether request bodies go into the usage log (admin setting `log_prompts`, live).
+  const std::atomic<bool>& log_prompts;
 };
 
 /// Registers /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models, /v1/messages

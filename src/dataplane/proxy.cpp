@@ -648,7 +648,7 @@ void ProxyCall::account(int status, const std::string& error) {
                                               usage_.cached_tokens},
                        rec.cost_usd);
   }
-  if (deps_.options.log_prompts) {
+  if (deps_.log_prompts.load(std::memory_order_relaxed)) {
     rec.prompt = std::string(rc_.body());
   }
   rc_.logField("model", model_);
