@@ -104,7 +104,8 @@ net::awaitable<void> listLogs(AdminDeps& d, RequestContext& rc) {
     co_return;
   }
   auto page = co_await d.pool.run([&] { return d.logs.list(filter); });
-  if (co_await sendIfFailed(rc, page)) {
+  const bool awaited1 = co_await sendIfFailed(rc, page);
+  if (awaited1) {
     co_return;
   }
   co_await rc.sendJson(200, pageJson(std::move(page->data), page->total));
@@ -116,7 +117,8 @@ net::awaitable<void> getLog(AdminDeps& d, RequestContext& rc) {
     co_return;
   }
   auto log = co_await d.pool.run([&] { return d.logs.get(*id); });
-  if (co_await sendIfFailed(rc, log)) {
+  const bool awaited2 = co_await sendIfFailed(rc, log);
+  if (awaited2) {
     co_return;
   }
   co_await rc.sendJson(200, *log);
@@ -130,7 +132,8 @@ net::awaitable<void> getOverview(AdminDeps& d, RequestContext& rc) {
     co_return;
   }
   auto overview = co_await d.pool.run([&] { return d.logs.overview(range); });
-  if (co_await sendIfFailed(rc, overview)) {
+  const bool awaited3 = co_await sendIfFailed(rc, overview);
+  if (awaited3) {
     co_return;
   }
   co_await rc.sendJson(200, *overview);
@@ -156,7 +159,8 @@ net::awaitable<void> getTimeseries(AdminDeps& d, RequestContext& rc) {
     range.from = *range.to - kDefaultSeriesSpan;
   }
   auto series = co_await d.pool.run([&] { return d.logs.timeseries(*interval, range); });
-  if (co_await sendIfFailed(rc, series)) {
+  const bool awaited4 = co_await sendIfFailed(rc, series);
+  if (awaited4) {
     co_return;
   }
   json::object answer;
@@ -178,7 +182,8 @@ net::awaitable<void> getBreakdown(AdminDeps& d, RequestContext& rc) {
     co_return;
   }
   auto rows = co_await d.pool.run([&] { return d.logs.breakdown(*by, range); });
-  if (co_await sendIfFailed(rc, rows)) {
+  const bool awaited5 = co_await sendIfFailed(rc, rows);
+  if (awaited5) {
     co_return;
   }
   json::object answer;

@@ -167,7 +167,8 @@ public:
         break;
       }
       Request req = parser.release();
-      if (!co_await serve(req)) {
+      const bool awaited1 = co_await serve(req);
+      if (!awaited1) {
         break;
       }
     }
@@ -201,9 +202,12 @@ private:
       plan.frames.insert(plan.frames.begin() + 1, plan.bad_crc);
     }
     const std::uint64_t id = record(req, plan, b);
-    if (b.latency_ms > 0 && co_await waitOrPeerClose(milliseconds(b.latency_ms))) {
-      rec_.markDisconnected(id);
-      co_return false;
+    if (b.latency_ms > 0) {
+      const bool gone = co_await waitOrPeerClose(milliseconds(b.latency_ms));
+      if (gone) {
+        rec_.markDisconnected(id);
+        co_return false;
+      }
     }
     if (b.fault == Fault::CloseBeforeHeaders) {
       boost::system::error_code ec;
@@ -368,8 +372,12 @@ private:
     for (std::size_t i = 0; i < limit; ++i) {
       if (b.fault == Fault::SlowTrickle) {
         for (std::size_t k = 0; k < frames[i].size(); ++k) {
-          if (!co_await writePiece(std::string_view(frames[i]).substr(k, 1), chunked) ||
-              co_await waitOrPeerClose(trickle)) {
+          const bool written = co_await writePiece(std::string_view(frames[i]).substr(k, 1), chunked);
+          bool gone = !written;
+          if (!gone) {
+            gone = co_await waitOrPeerClose(trickle);
+          }
+          if (gone) {
             rec_.markDisconnected(id);
             co_return false;
           }
@@ -381,7 +389,8 @@ private:
         rec_.markDisconnected(id);
         co_return false;
       }
-      if (!co_await writePiece(frames[i], chunked)) {
+      const bool awaited2 = co_await writePiece(frames[i], chunked);
+      if (!awaited2) {
         rec_.markDisconnected(id);
         co_return false;
       }
