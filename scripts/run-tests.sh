@@ -18,6 +18,13 @@ count() {  # suite-name passed failed
   echo "== $1: $2 passed, $3 failed"
 }
 
+# 0. Static checks that need no build.
+if scripts/check-coroutines.sh > "$logdir/lint.log" 2>&1; then
+  count "coroutine lint" 1 0
+else
+  cat "$logdir/lint.log"; count "coroutine lint" 0 1
+fi
+
 # 1. C++ unit and integration tests (GoogleTest through CTest, in parallel).
 echo "== C++ tests (ctest)"
 ctest --test-dir "$build" -j "$(nproc)" --output-on-failure --timeout 300 > "$logdir/ctest.log" 2>&1
