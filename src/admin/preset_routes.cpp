@@ -222,8 +222,10 @@ void logSchedulerFailure(const char* what) {
 }
 
 net::awaitable<void> syncLoop(AdminDeps& d) {
-  if (co_await d.pool.run([&d] { return needsInitialSync(d); })) {
-    logOutcome(co_await d.pool.run([&d] { return runSync(d); }), "startup");
+  const bool initial = co_await d.pool.run([&d] { return needsInitialSync(d); });
+  if (initial) {
+    const auto outcome = co_await d.pool.run([&d] { return runSync(d); });
+    logOutcome(outcome, "startup");
   }
   net::steady_timer timer(co_await net::this_coro::executor);
   for (;;) {
@@ -232,7 +234,8 @@ net::awaitable<void> syncLoop(AdminDeps& d) {
     if (ec) {
       co_return;  // cancelled: the loop is shutting down
     }
-    logOutcome(co_await d.pool.run([&d] { return runSync(d); }), "interval");
+    const auto outcome = co_await d.pool.run([&d] { return runSync(d); });
+    logOutcome(outcome, "interval");
   }
 }
 
