@@ -47,7 +47,9 @@ namespace {
 
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
 constexpr std::size_t kHeaderLimit = 64 * 1024;
-constexpr std::size_t kPieceSize = 16 * 1024;
+/// Body bytes handed out per stream read; one read brings at most the connection buffer's
+/// capacity, so a larger piece would only cost memory (one per open stream).
+constexpr std::size_t kPieceSize = 4 * 1024;
 /// Initial read buffer of a connection.
 constexpr std::size_t kReadBufferSize = 4 * 1024;
 
