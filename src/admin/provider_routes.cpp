@@ -16,6 +16,7 @@
 #include "presets/sync.hpp"
 #include "providers/catalog.hpp"
 #include "providers/registry.hpp"
+#include "providers/secret_config.hpp"
 #include "store/sqlite/database.hpp"
 #include "store/sqlite/provider_transfer_store.hpp"
 
@@ -41,17 +42,9 @@ std::string maskKey(std::string_view key) {
   return std::string(key.substr(0, 3)) + "..." + std::string(key.substr(key.size() - 4));
 }
 
-/// Config fields of `type` that hold credentials (catalog type "secret"): write-only.
+/// Config fields of `type` that hold credentials: write-only, sealed at rest.
 std::vector<std::string> secretFields(std::string_view type) {
-  std::vector<std::string> out;
-  if (const auto* tpl = providers::catalog().find(type)) {
-    for (const auto& field : tpl->config_fields) {
-      if (field.type == "secret") {
-        out.push_back(field.key);
-      }
-    }
-  }
-  return out;
+  return providers::secretConfigFields(type);
 }
 
 json::object providerJson(const store::ProviderRow& r) {
@@ -193,6 +186,8 @@ std::vector<http::FieldError> readProviderBody(const crypto::SecretBox& secrets,
                                                bool creating) {
   FieldReader f(body);
   std::optional<std::string> key;
+  // Checks see plain values; secret config fields are sealed again before storage.
+  row.config = providers::openConfigSecrets(std::move(row.config), secrets);
   readProviderFields(f, row, key, creating);
   if (f.ok()) {
     checkConfigTypes(f, row);
@@ -206,6 +201,7 @@ std::vector<http::FieldError> readProviderBody(const crypto::SecretBox& secrets,
     row.api_key_sealed = key->empty() ? std::string() : secrets.seal(*key);
     row.api_key_hint = key->empty() ? std::string() : maskKey(*key);
   }
+  row.config = providers::sealConfigSecrets(std::move(row.config), secretFields(row.type), secrets);
   return f.errors();
 }
 
@@ -264,7 +260,7 @@ Result<ProbeTarget> loadTarget(AdminDeps& d, std::int64_t id) {
   s.name = row->name;
   s.type = row->type;
   s.base_url = row->base_url;
-  s.config = row->config;
+  s.config = providers::openConfigSecrets(row->config, d.secrets);
   if (!row->api_key_sealed.empty()) {
     auto key = d.secrets.open(row->api_key_sealed);
     if (!key) {

@@ -269,6 +269,9 @@ void App::stop() {
   }
   i.started = false;
   i.server.stop();
+  // Blocking work still running (a presets download) must finish before the objects it uses
+  // are destroyed; queued work is abandoned.
+  i.pool.stop();
   i.log_writer.flush();
 }
 

@@ -4,6 +4,7 @@
 #include "core/log.hpp"
 #include "providers/catalog.hpp"
 #include "providers/registry.hpp"
+#include "providers/secret_config.hpp"
 #include "routing/compiler.hpp"
 
 namespace gw::dataplane {
@@ -31,7 +32,7 @@ SnapshotPtr SnapshotService::rebuild() {
     settings.name = p.name;
     settings.type = p.type;
     settings.base_url = p.base_url;
-    settings.config = p.config;
+    settings.config = providers::openConfigSecrets(p.config, secrets_);
     if (!p.api_key_sealed.empty()) {
       if (auto key = secrets_.open(p.api_key_sealed)) {
         settings.api_key = std::move(*key);
