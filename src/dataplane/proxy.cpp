@@ -160,9 +160,10 @@ private:
   SnapshotPtr snap_;
   Clock::time_point started_;
   const KeyEntry* key_ = nullptr;
-  json::object body_;            ///< the client's body, in its own format
-  json::object chat_body_;       ///< OpenAI-format body (= body_ for OpenAI ingress)
-  std::string model_;            ///< public model the client asked for
+  json::object body_;                  ///< the client's body, in its own format
+  json::object chat_body_;             ///< OpenAI-format body, for Anthropic ingress only
+  const json::object* chat_ = &body_;  ///< OpenAI-format body: body_ or chat_body_
+  std::string model_;                  ///< public model the client asked for
   bool stream_ = false;
   bool include_usage_ = false;
   std::optional<governance::Admission> admission_;
@@ -216,8 +217,7 @@ net::awaitable<void> ProxyCall::run() {
       co_return;
     }
     chat_body_ = std::move(*chat);
-  } else {
-    chat_body_ = body_;
+    chat_ = &chat_body_;
   }
 
   // 3. Limits, then the route.
@@ -248,7 +248,7 @@ net::awaitable<void> ProxyCall::run() {
     }
   }
   ctx.metadata = routing::metadataFromHeaders(meta_headers);
-  ctx.params = &chat_body_;
+  ctx.params = chat_;
   ctx.path = std::string(rc_.path());
   ctx.deadline = started_ + deps_.options.request_deadline;
   ctx.response_started = [this] { return rc_.responseStarted() || client_gone_; };
@@ -353,7 +353,7 @@ net::awaitable<Result<void>> ProxyCall::attempt(const routing::ResolvedTarget& t
   const Operation op = passthrough ? Operation::Messages
                        : op_ == Operation::Messages ? Operation::ChatCompletions
                                                     : op_;
-  json::object body = passthrough ? body_ : chat_body_;
+  json::object body = passthrough ? body_ : *chat_;
   std::string model = model_;
   for (const auto& [k, v] : target.override_params) {
     if (k == "model" && v.is_string()) {
