@@ -133,11 +133,7 @@ public:
   std::vector<ModelRow> all() override {
     auto lock = db_.lock();
     auto st = db_.prepare(kAll);
-    std::vector<ModelRow> out;
-    while (st.step()) {
-      out.push_back(readRow(st));
-    }
-    return out;
+    return readRows(st, readRow);
   }
 
   std::optional<ModelRow> get(std::int64_t id) override {
@@ -167,11 +163,7 @@ public:
     return std::move(*out);
   }
 
-  bool remove(std::int64_t id) override {
-    auto lock = db_.lock();
-    db_.prepare(kDelete).bind(1, id).run();
-    return db_.changes() > 0;
-  }
+  bool remove(std::int64_t id) override { return deleteById(db_, kDelete, id); }
 
   int createMany(const std::vector<ModelRow>& rows) override {
     auto lock = db_.lock();
@@ -190,11 +182,7 @@ public:
   }
 
 private:
-  std::optional<ModelRow> getLocked(std::int64_t id) {
-    auto st = db_.prepare(kGet);
-    st.bind(1, id);
-    return st.step() ? std::optional(readRow(st)) : std::nullopt;
-  }
+  std::optional<ModelRow> getLocked(std::int64_t id) { return readById(db_, kGet, id, readRow); }
 
   Database& db_;
 };

@@ -79,11 +79,7 @@ public:
   std::vector<ProviderRow> all() override {
     auto lock = db_.lock();
     auto st = db_.prepare(kAll);
-    std::vector<ProviderRow> out;
-    while (st.step()) {
-      out.push_back(readRow(st));
-    }
-    return out;
+    return readRows(st, readRow);
   }
 
   std::optional<ProviderRow> get(std::int64_t id) override {
@@ -135,18 +131,10 @@ public:
     return std::move(*out);
   }
 
-  bool remove(std::int64_t id) override {
-    auto lock = db_.lock();
-    db_.prepare(kDelete).bind(1, id).run();
-    return db_.changes() > 0;
-  }
+  bool remove(std::int64_t id) override { return deleteById(db_, kDelete, id); }
 
 private:
-  std::optional<ProviderRow> getLocked(std::int64_t id) {
-    auto st = db_.prepare(kGet);
-    st.bind(1, id);
-    return st.step() ? std::optional(readRow(st)) : std::nullopt;
-  }
+  std::optional<ProviderRow> getLocked(std::int64_t id) { return readById(db_, kGet, id, readRow); }
 
   Database& db_;
 };

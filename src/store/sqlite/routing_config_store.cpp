@@ -56,29 +56,13 @@ public:
   explicit SqliteRoutingConfigStore(Database& db) : db_(db) {}
 
   Page<RoutingConfigRow> list(const ListQuery& q) override {
-    auto lock = db_.lock();
-    const auto [limit, offset] = limitOffset(q);
-    Page<RoutingConfigRow> page;
-    auto st = db_.prepare(kList);
-    st.bind(1, q.q).bind(2, likePattern(q.q)).bind(3, limit).bind(4, offset);
-    while (st.step()) {
-      page.rows.push_back(readRow(st));
-    }
-    auto c = db_.prepare(kCount);
-    c.bind(1, q.q).bind(2, likePattern(q.q));
-    c.step();
-    page.total = c.int64(0);
-    return page;
+    return searchPage(db_, kList, kCount, q, readRow);
   }
 
   std::vector<RoutingConfigRow> all() override {
     auto lock = db_.lock();
     auto st = db_.prepare(kAll);
-    std::vector<RoutingConfigRow> out;
-    while (st.step()) {
-      out.push_back(readRow(st));
-    }
-    return out;
+    return readRows(st, readRow);
   }
 
   std::optional<RoutingConfigRow> get(std::int64_t id) override {
@@ -108,18 +92,10 @@ public:
     return std::move(*out);
   }
 
-  bool remove(std::int64_t id) override {
-    auto lock = db_.lock();
-    db_.prepare(kDelete).bind(1, id).run();
-    return db_.changes() > 0;
-  }
+  bool remove(std::int64_t id) override { return deleteById(db_, kDelete, id); }
 
 private:
-  std::optional<RoutingConfigRow> getLocked(std::int64_t id) {
-    auto st = db_.prepare(kGet);
-    st.bind(1, id);
-    return st.step() ? std::optional(readRow(st)) : std::nullopt;
-  }
+  std::optional<RoutingConfigRow> getLocked(std::int64_t id) { return readById(db_, kGet, id, readRow); }
 
   Database& db_;
 };

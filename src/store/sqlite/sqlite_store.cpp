@@ -40,6 +40,12 @@ std::string likePattern(const std::string& q) {
   return out;
 }
 
+bool deleteById(Database& db, std::string_view sql, std::int64_t id) {
+  auto lock = db.lock();
+  db.prepare(sql).bind(1, id).run();
+  return db.changes() > 0;
+}
+
 namespace {
 
 class SqliteStore final : public Store {

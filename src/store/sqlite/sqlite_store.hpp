@@ -2,6 +2,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "store/sqlite/database.hpp"
 #include "store/store.hpp"
@@ -23,6 +25,50 @@ json::array parseArrayColumn(const std::string& text);
 std::pair<int, int> limitOffset(const ListQuery& q);
 /// "%q%" for LIKE with escapes for % and _.
 std::string likePattern(const std::string& q);
+
+/// Steps `st` to the end, reading each row with `read(st)`.
+template <class Reader>
+auto readRows(Statement& st, Reader read) -> std::vector<decltype(read(st))> {
+  std::vector<decltype(read(st))> out;
+  while (st.step()) {
+    out.push_back(read(st));
+  }
+  return out;
+}
+
+/// Runs `sql` with `id` bound to ?1 and reads the row, if any. The caller holds the lock.
+template <class Reader>
+auto readById(Database& db, std::string_view sql, std::int64_t id, Reader read)
+    -> std::optional<decltype(read(std::declval<Statement&>()))> {
+  auto st = db.prepare(sql);
+  st.bind(1, id);
+  if (!st.step()) {
+    return std::nullopt;
+  }
+  return read(st);
+}
+
+/// Locks, runs a `DELETE ... WHERE id = ?`, and says whether a row went.
+bool deleteById(Database& db, std::string_view sql, std::int64_t id);
+
+/// A page of a name search. `list_sql` binds ?1 the query, ?2 its LIKE pattern, ?3 LIMIT and
+/// ?4 OFFSET; `count_sql` binds ?1 and ?2. Locks.
+template <class Reader>
+auto searchPage(Database& db, std::string_view list_sql, std::string_view count_sql,
+                const ListQuery& q, Reader read)
+    -> Page<decltype(read(std::declval<Statement&>()))> {
+  auto lock = db.lock();
+  const auto [limit, offset] = limitOffset(q);
+  Page<decltype(read(std::declval<Statement&>()))> page;
+  auto st = db.prepare(list_sql);
+  st.bind(1, q.q).bind(2, likePattern(q.q)).bind(3, limit).bind(4, offset);
+  page.rows = readRows(st, read);
+  auto c = db.prepare(count_sql);
+  c.bind(1, q.q).bind(2, likePattern(q.q));
+  c.step();
+  page.total = c.int64(0);
+  return page;
+}
 
 std::unique_ptr<UserStore> makeUserStore(Database& db);
 std::unique_ptr<ProviderStore> makeProviderStore(Database& db);

@@ -81,29 +81,13 @@ public:
   explicit SqliteVirtualKeyStore(Database& db) : db_(db) {}
 
   Page<VirtualKeyRow> list(const ListQuery& q) override {
-    auto lock = db_.lock();
-    const auto [limit, offset] = limitOffset(q);
-    Page<VirtualKeyRow> page;
-    auto st = db_.prepare(kList);
-    st.bind(1, q.q).bind(2, likePattern(q.q)).bind(3, limit).bind(4, offset);
-    while (st.step()) {
-      page.rows.push_back(readRow(st));
-    }
-    auto c = db_.prepare(kCount);
-    c.bind(1, q.q).bind(2, likePattern(q.q));
-    c.step();
-    page.total = c.int64(0);
-    return page;
+    return searchPage(db_, kList, kCount, q, readRow);
   }
 
   std::vector<VirtualKeyRow> all() override {
     auto lock = db_.lock();
     auto st = db_.prepare(kAll);
-    std::vector<VirtualKeyRow> out;
-    while (st.step()) {
-      out.push_back(readRow(st));
-    }
-    return out;
+    return readRows(st, readRow);
   }
 
   std::optional<VirtualKeyRow> get(std::int64_t id) override {
@@ -140,18 +124,10 @@ public:
     return std::move(*out);
   }
 
-  bool remove(std::int64_t id) override {
-    auto lock = db_.lock();
-    db_.prepare(kDelete).bind(1, id).run();
-    return db_.changes() > 0;
-  }
+  bool remove(std::int64_t id) override { return deleteById(db_, kDelete, id); }
 
 private:
-  std::optional<VirtualKeyRow> getLocked(std::int64_t id) {
-    auto st = db_.prepare(kGet);
-    st.bind(1, id);
-    return st.step() ? std::optional(readRow(st)) : std::nullopt;
-  }
+  std::optional<VirtualKeyRow> getLocked(std::int64_t id) { return readById(db_, kGet, id, readRow); }
 
   Database& db_;
 };
