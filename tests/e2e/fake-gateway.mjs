@@ -10,6 +10,7 @@ import { readFileSync, existsSync, statSync } from 'node:fs';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const DATA_PLANE_ALIASES = new Set(['/chat/completions', '/completions', '/embeddings', '/models', '/messages']);
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 const now = () => new Date().toISOString();
 const db = { users: [], providers: [], models: [], keys: [], configs: [], logs: [], seq: 1, version: 1,
@@ -280,6 +281,9 @@ const server = createServer(async (req, res) => {
     if (u.pathname === '/healthz') return send(res, 200, { status: 'ok' });
     if (u.pathname.startsWith('/api/')) return await admin(req, res, u.pathname, u.searchParams);
     if (u.pathname.startsWith('/v1/')) return await dataPlane(req, res, u.pathname);
+    // Like the real gateway (docs/api.md "Data plane"), every /v1 route also answers without /v1,
+    // so a UI page on one of these paths breaks on reload here too, not only against the gateway.
+    if (DATA_PLANE_ALIASES.has(u.pathname)) return await dataPlane(req, res, `/v1${u.pathname}`);
     return serveStatic(req, res, u.pathname);
   } catch (e) {
     if (!res.headersSent) fail(res, 500, e.message);

@@ -152,7 +152,7 @@ step('add an OpenAI provider pointing at the mock', async () => {
 });
 
 step('add the model', async () => {
-  await go('/models');
+  await go('/model-catalog');
   await byTestId('model-add').click();
   await pick(byTestId('model-provider'), { text: PROVIDER });
   await byTestId('model-name').fill(MODEL);
