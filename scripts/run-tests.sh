@@ -57,11 +57,12 @@ if [ -f web/package.json ]; then
       tail -n 40 "$logdir/web-$step.log"; count "web $step" 0 1
     fi
   done
-  (cd web && npx vitest run --reporter=basic) > "$logdir/vitest.log" 2>&1
+  (cd web && NO_COLOR=1 npx vitest run) > "$logdir/vitest.log" 2>&1
   rc=$?
   tail -n 15 "$logdir/vitest.log"
-  p=$(grep -oE 'Tests +[0-9]+ passed' "$logdir/vitest.log" | grep -oE '[0-9]+' | head -1 || echo 0)
-  f=$(grep -oE '[0-9]+ failed' "$logdir/vitest.log" | grep -oE '[0-9]+' | head -1 || echo 0)
+  tests_line=$(sed 's/\x1b\[[0-9;]*m//g' "$logdir/vitest.log" | grep -E '^ *Tests ' | tail -1)
+  p=$(echo "$tests_line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0)
+  f=$(echo "$tests_line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 0)
   p=${p:-0}; f=${f:-0}
   if [ $rc -ne 0 ] && [ "$f" = 0 ]; then f=1; fi
   count "vitest" "$p" "$f"
