@@ -101,11 +101,11 @@ describe('provider secrets stay inside', () => {
     }
   });
 
-  // Known gap: a provider's api_key is sealed with SECRET_KEY, but secret *config* fields
-  // (Bedrock's secret_access_key, session_token) are stored as they came. A todo until fixed.
+  // API keys and secret config fields (Bedrock's secret_access_key, session_token) are both
+  // sealed with SECRET_KEY at rest.
   test(
     'the database holds no provider secret in plaintext',
-    { ...T, todo: 'secret config fields (bedrock secret_access_key) are not sealed at rest' },
+    T,
     async () => {
       const db = process.env.GATEWAY_DB;
       assert.ok(db && fs.existsSync(db), 'GATEWAY_DB is set by run.sh');
