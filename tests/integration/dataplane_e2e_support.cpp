@@ -1,0 +1,197 @@
+#include "integration/dataplane_e2e_support.hpp"
+
+#include <latch>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "core/crypto.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace gw::test {
+
+namespace {
+
+constexpr const char* kSecretKey = "integration-test-secret-key-0123456789";  // TestGateway's
+
+std::runtime_error failure(const std::string& what, const HttpResponse& r) {
+  return std::runtime_error(what + ": " + std::to_string(r.status) + " " + r.body);
+}
+
+}  // namespace
+
+E2eGateway::E2eGateway(std::map<std::string, std::string> env) : env_(std::move(env)) {
+  if (!env_.count("DB_PATH")) {
+    env_["DB_PATH"] = (db_dir_.path() / "gateway.db").string();
+  }
+  gw_ = std::make_unique<TestGateway>(env_);
+  token_ = gw_->registerAdmin();
+}
+
+E2eGateway::~E2eGateway() = default;
+
+void E2eGateway::restart() {
+  gw_->stop();
+  gw_.reset();
+  gw_ = std::make_unique<TestGateway>(env_);
+  auto r = gw_->request("POST", "/api/auth/login",
+                        R"({"username":"admin","password":"password123"})");
+  if (r.status != 200) {
+    throw failure("login after restart", r);
+  }
+  token_ = std::string(r.json().at("token").as_string());
+}
+
+HttpResponse E2eGateway::admin(const std::string& method, const std::string& path,
+                               const json::value& body) {
+  return gw_->authed(token_, method, path, body.is_null() ? std::string() : json::serialize(body));
+}
+
+std::int64_t E2eGateway::createProvider(const std::string& name, const std::string& base_url,
+                                        const std::string& type) {
+  const json::object body{{"name", name}, {"type", type}, {"base_url", base_url},
+                          {"api_key", "sk-upstream-test"}};
+  auto r = admin("POST", "/api/admin/providers", body);
+  if (r.status == 201) {
+    return r.json().at("id").as_int64();
+  }
+  if (r.status != 404 && r.status != 405) {
+    throw failure("create provider " + name, r);
+  }
+  // The providers route is not there yet: write the row through a second connection.
+  auto store = store::sqlite::openSqliteStore(env_.at("DB_PATH"));
+  store::ProviderRow p;
+  p.name = name;
+  p.type = type;
+  p.base_url = base_url;
+  p.api_key_sealed = crypto::SecretBox(kSecretKey).seal("sk-upstream-test");
+  const auto id = store->providers().create(p).id;
+  auto regen = admin("POST", "/api/admin/config/regenerate");
+  if (regen.status != 200) {
+    throw failure("regenerate", regen);
+  }
+  return id;
+}
+
+std::int64_t E2eGateway::createModel(std::int64_t provider_id, const std::string& name,
+                                     const std::string& model_id, const json::object& extra) {
+  json::object body = extra;
+  body["provider_id"] = provider_id;
+  body["name"] = name;
+  body["model_id"] = model_id;
+  auto r = admin("POST", "/api/admin/models", body);
+  if (r.status != 201) {
+    throw failure("create model " + name, r);
+  }
+  return r.json().at("id").as_int64();
+}
+
+std::int64_t E2eGateway::createConfig(const std::string& name, const json::value& config,
+                                      const std::optional<std::string>& virtual_model) {
+  json::object body{{"name", name}, {"config", config}};
+  if (virtual_model) {
+    body["virtual_model"] = *virtual_model;
+  }
+  auto r = admin("POST", "/api/admin/routing-configs", body);
+  if (r.status != 201) {
+    throw failure("create routing config " + name, r);
+  }
+  return r.json().at("id").as_int64();
+}
+
+std::string E2eGateway::createKey(json::object fields) {
+  if (!fields.contains("name")) {
+    fields["name"] = "key-" + std::to_string(last_key_id_ + 1);
+  }
+  auto r = admin("POST", "/api/admin/virtual-keys", fields);
+  if (r.status != 201) {
+    throw failure("create virtual key", r);
+  }
+  const auto v = r.json();
+  const auto& o = v.as_object();
+  last_key_id_ = o.at("id").as_int64();
+  return std::string(o.at("key").as_string());
+}
+
+HttpResponse E2eGateway::chat(const std::string& key, const std::string& model,
+                              const std::map<std::string, std::string>& headers,
+                              const json::object& extra) {
+  json::object body{{"model", model},
+                    {"messages", json::array{json::object{{"role", "user"},
+                                                          {"content", "hello there"}}}}};
+  for (const auto& [k, v] : extra) {
+    body[k] = v;
+  }
+  auto h = headers;
+  h["Authorization"] = "Bearer " + key;
+  return httpRequest(gw_->port(), "POST", "/v1/chat/completions", json::serialize(body), h);
+}
+
+std::vector<HttpResponse> parallel(int n, const std::function<HttpResponse(int)>& fn) {
+  std::vector<HttpResponse> out(static_cast<std::size_t>(n));
+  std::vector<std::thread> threads;
+  threads.reserve(out.size());
+  std::latch start(n);  // every thread is up before the first request goes out
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&out, &fn, &start, i] {
+      start.arrive_and_wait();
+      try {
+        out[static_cast<std::size_t>(i)] = fn(i);
+      } catch (const std::exception& e) {
+        out[static_cast<std::size_t>(i)].status = -1;
+        out[static_cast<std::size_t>(i)].body = e.what();
+      }
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  return out;
+}
+
+bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds limit) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    if (pred()) {
+      return true;
+    }
+    if (std::chrono::steady_clock::now() >= until) {
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+double sumMetric(const std::string& text, const std::string& metric) {
+  double sum = 0;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#' || line.compare(0, metric.size(), metric) != 0) {
+      continue;
+    }
+    const char next = line.size() > metric.size() ? line[metric.size()] : '\0';
+    if (next != '{' && next != ' ') {
+      continue;  // another metric with this prefix (e.g. _bucket)
+    }
+    const auto space = line.rfind(' ');
+    sum += std::stod(line.substr(space + 1));
+  }
+  return sum;
+}
+
+std::string chatText(const HttpResponse& r) {
+  const auto v = r.json();
+  if (!v.is_object()) {
+    return {};
+  }
+  const auto* choices = v.as_object().if_contains("choices");
+  if (!choices || !choices->is_array() || choices->as_array().empty()) {
+    return {};
+  }
+  const auto* content = choices->as_array()[0].as_object().at("message").as_object().if_contains(
+      "content");
+  return content && content->is_string() ? std::string(content->as_string()) : std::string();
+}
+
+}  // namespace gw::test
