@@ -150,6 +150,7 @@ private:
   std::string streamErrorEvent(const Error& error);
   void setAnswerHeaders(const providers::ProviderConfig& provider, const std::string& model,
                         int attempt, const std::string& path);
+  void settle();
   void account(int status, const std::string& error);
 
   Dataplane& dp_;
@@ -168,6 +169,8 @@ private:
   bool include_usage_ = false;
   std::optional<governance::Admission> admission_;
   providers::Usage usage_;
+  double cost_usd_ = 0;
+  bool settled_ = false;
   std::shared_ptr<const providers::ProviderConfig> answered_by_;
   std::string upstream_model_;
   std::string route_path_;
@@ -430,6 +433,7 @@ net::awaitable<Result<void>> ProxyCall::attemptPlain(const providers::Adapter& a
                          ? providers::anthropic::chatResponseToMessages(parsed->body)
                          : std::move(parsed->body);
   ttfb_ms_ = millisSince(started_);
+  settle();
   co_await rc_.sendJson(200, out);
   if (rc_.clientGone()) {
     client_gone_ = true;
@@ -546,9 +550,10 @@ net::awaitable<Result<void>> ProxyCall::attemptStream(const providers::Adapter& 
       if (!streaming_) {
         co_return e;
       }
+      usage_ = translator->usage();
+      settle();
       co_await writeStreamPiece(streamErrorEvent(e));
       co_await rc_.endStream();
-      usage_ = translator->usage();
       co_return e;
     }
     const std::string_view bytes = piece.value();
@@ -561,9 +566,10 @@ net::awaitable<Result<void>> ProxyCall::attemptStream(const providers::Adapter& 
       if (!streaming_) {
         co_return e;
       }
+      usage_ = translator->usage();
+      settle();
       co_await writeStreamPiece(encodeChunks(chunks) + streamErrorEvent(e));
       co_await rc_.endStream();
-      usage_ = translator->usage();
       co_return e;
     }
     std::string out = encodeChunks(chunks);
@@ -577,6 +583,7 @@ net::awaitable<Result<void>> ProxyCall::attemptStream(const providers::Adapter& 
         out += "data: [DONE]\n\n";
       }
       usage_ = translator->usage();
+      settle();
       const bool written = co_await writeStreamPiece(out);
       if (!written) {
         co_return Error(ErrorCode::InvalidRequest, "client disconnected");
@@ -599,11 +606,42 @@ net::awaitable<void> ProxyCall::sendError(const Error& error) {
   const json::object body = ingress_ == Ingress::Anthropic
                                 ? providers::anthropic::anthropicError(error)
                                 : http::openAiErrorBody(error);
+  settle();
   co_await rc_.sendJson(status, body);
   account(static_cast<int>(status), error.message);
 }
 
+/// Charges the call's real usage and cost to its key (TPM reconciliation, budget) and frees
+/// the key's concurrency slot. Called before the answer's last byte is written, so that a
+/// client which waits for its answer before the next request finds its key up to date (no
+/// spurious 429 from its own finished request, no request past a spent budget). Idempotent.
+void ProxyCall::settle() {
+  if (settled_) {
+    return;
+  }
+  settled_ = true;
+  if (answered_by_ && usage_.known) {
+    governance::ModelPrices prices;
+    if (auto it = snap_->by_upstream.find(upstreamKey(answered_by_->id, upstream_model_));
+        it != snap_->by_upstream.end()) {
+      prices = governance::ModelPrices{it->second.input_price, it->second.output_price,
+                                       it->second.cached_input_price};
+    }
+    cost_usd_ = governance::computeCost(
+        governance::TokenUsage{usage_.prompt_tokens, usage_.completion_tokens,
+                               usage_.cached_tokens},
+        prices);
+  }
+  if (admission_) {
+    deps_.guard.settle(*admission_,
+                       governance::TokenUsage{usage_.prompt_tokens, usage_.completion_tokens,
+                                              usage_.cached_tokens},
+                       cost_usd_);
+  }
+}
+
 void ProxyCall::account(int status, const std::string& error) {
+  settle();  // when no answer was written (client gone)
   observe::UsageRecord rec;
   rec.time = deps_.clock.now();
   rec.request_id = rc_.requestId();
@@ -630,24 +668,7 @@ void ProxyCall::account(int status, const std::string& error) {
   rec.route_path = route_path_;
   rec.stream = stream_;
   rec.error = error;
-  if (answered_by_ && usage_.known) {
-    governance::ModelPrices prices;
-    if (auto it = snap_->by_upstream.find(upstreamKey(answered_by_->id, upstream_model_));
-        it != snap_->by_upstream.end()) {
-      prices = governance::ModelPrices{it->second.input_price, it->second.output_price,
-                                       it->second.cached_input_price};
-    }
-    rec.cost_usd = governance::computeCost(
-        governance::TokenUsage{usage_.prompt_tokens, usage_.completion_tokens,
-                               usage_.cached_tokens},
-        prices);
-  }
-  if (admission_) {
-    deps_.guard.settle(*admission_,
-                       governance::TokenUsage{usage_.prompt_tokens, usage_.completion_tokens,
-                                              usage_.cached_tokens},
-                       rec.cost_usd);
-  }
+  rec.cost_usd = cost_usd_;
   if (deps_.log_prompts.load(std::memory_order_relaxed)) {
     rec.prompt = std::string(rc_.body());
   }
