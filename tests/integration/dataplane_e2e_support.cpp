@@ -1,5 +1,8 @@
 #include "integration/dataplane_e2e_support.hpp"
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+
 #include <latch>
 #include <sstream>
 #include <stdexcept>
@@ -125,6 +128,27 @@ HttpResponse E2eGateway::chat(const std::string& key, const std::string& model,
   auto h = headers;
   h["Authorization"] = "Bearer " + key;
   return httpRequest(gw_->port(), "POST", "/v1/chat/completions", json::serialize(body), h);
+}
+
+void abandonPost(unsigned short port, const std::string& target, const std::string& body,
+                 const std::map<std::string, std::string>& headers,
+                 std::chrono::milliseconds after) {
+  namespace net = boost::asio;
+  net::io_context ioc;
+  net::ip::tcp::socket socket(ioc);
+  socket.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  std::string request = "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+                        "Content-Type: application/json\r\nContent-Length: " +
+                        std::to_string(body.size()) + "\r\n";
+  for (const auto& [k, v] : headers) {
+    request += k + ": " + v + "\r\n";
+  }
+  request += "\r\n" + body;
+  net::write(socket, net::buffer(request));
+  std::this_thread::sleep_for(after);  // the client's patience, not a synchronisation
+  boost::system::error_code ec;
+  socket.shutdown(net::ip::tcp::socket::shutdown_both, ec);
+  socket.close(ec);
 }
 
 std::vector<HttpResponse> parallel(int n, const std::function<HttpResponse(int)>& fn) {

@@ -62,6 +62,12 @@ private:
   std::int64_t last_key_id_ = 0;
 };
 
+/// POSTs `body` to `target` and closes the connection after `after` without reading the
+/// answer (a client that gives up).
+void abandonPost(unsigned short port, const std::string& target, const std::string& body,
+                 const std::map<std::string, std::string>& headers,
+                 std::chrono::milliseconds after);
+
 /// Runs `fn(i)` for i in [0, n) on n threads released together; answers in index order.
 std::vector<HttpResponse> parallel(int n, const std::function<HttpResponse(int)>& fn);
 

@@ -104,6 +104,18 @@ TEST(GovernanceE2e, ConcurrencyLimitHoldsUnderLoad) {
   EXPECT_EQ(after.status, 200) << after.body;
 }
 
+TEST(GovernanceE2e, SequentialRequestsNeverHitTheirOwnConcurrencySlot) {
+  Rig rig;
+  rig.g.createModel(rig.provider_id, "chat", "mock");
+  const auto key = rig.g.createKey(json::object{{"max_concurrency", 1}});
+  // A client that waits for each answer never has two requests in flight: the slot must be
+  // free again by the time it has read the answer.
+  for (int i = 0; i < 60; ++i) {
+    auto r = rig.g.chat(key, "chat", {}, json::object{{"stream", i % 2 == 0}});
+    ASSERT_EQ(r.status, 200) << i << ": " << r.body;
+  }
+}
+
 TEST(GovernanceE2e, SpentBudgetBlocksTheKey) {
   Rig rig;
   // $1 per token: one answer (3 prompt + 9 completion tokens) costs about $12.
@@ -155,6 +167,54 @@ TEST(GovernanceE2e, TokensPerMinuteReconcileWithRealUsage) {
   EXPECT_EQ(openAiErrorCode(refused), "rate_limit_exceeded");
   EXPECT_FALSE(refused.header("retry-after").empty());
   EXPECT_EQ(rig.mock.requests().size(), 4u);
+}
+
+TEST(GovernanceE2e, StreamedAnswersAreChargedToTheBudget) {
+  Rig rig;
+  rig.g.createModel(rig.provider_id, "chat", "mock",
+                    json::object{{"input_price", 1e6}, {"output_price", 1e6}});
+  const auto key = rig.g.createKey(json::object{{"budget_usd", 5.0}, {"budget_period", "daily"}});
+
+  // The client does not ask for usage; the gateway still learns it.
+  auto streamed = rig.g.chat(key, "chat", {}, json::object{{"stream", true}});
+  ASSERT_EQ(streamed.status, 200) << streamed.body;
+  EXPECT_EQ(streamed.body.find("\"usage\":{"), std::string::npos) << streamed.body;
+  auto second = rig.g.chat(key, "chat", {}, json::object{{"stream", true}});
+  EXPECT_EQ(second.status, 429) << second.body;
+  EXPECT_EQ(openAiErrorCode(second), "budget_exceeded");
+}
+
+TEST(GovernanceE2e, TokensChargedUpFrontAreRefundedWhenTheUpstreamFails) {
+  Rig rig;
+  rig.g.createModel(rig.provider_id, "chat", "mock");
+  rig.g.createModel(rig.provider_id, "broken", "mock@status=400");
+  const auto key = rig.g.createKey(json::object{{"tpm_limit", 300}});
+  const json::object big{{"max_tokens", 250}};
+
+  auto failed = rig.g.chat(key, "broken", {}, big);
+  EXPECT_EQ(failed.status, 400) << failed.body;
+  auto r = rig.g.chat(key, "chat", {}, big);
+  EXPECT_EQ(r.status, 200) << r.body;  // 2 x ~255 > 300: passes only if the first was refunded
+}
+
+TEST(GovernanceE2e, ConcurrencySlotIsFreedWhenTheClientHangsUp) {
+  Rig rig;
+  rig.g.createModel(rig.provider_id, "slow", "mock@latency=5000");
+  rig.g.createModel(rig.provider_id, "chat", "mock");
+  const auto key = rig.g.createKey(json::object{{"max_concurrency", 1}});
+
+  const std::string body =
+      R"({"model":"slow","messages":[{"role":"user","content":"hi"}]})";
+  abandonPost(rig.g.gw().port(), "/v1/chat/completions", body,
+              {{"Authorization", "Bearer " + key}}, std::chrono::milliseconds(300));
+  // The slot comes back with the disconnect, long before the slow upstream would answer.
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(eventually([&] { return rig.g.chat(key, "chat").status == 200; },
+                         std::chrono::milliseconds(2500)));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(2500));
+  EXPECT_TRUE(eventually([&] {
+    return rig.mock.stats().at("client_disconnects").as_int64() == 1;  // upstream cancelled
+  }));
 }
 
 TEST(GovernanceE2e, DisabledExpiredAndForeignAddressAreForbidden) {

@@ -428,6 +428,23 @@ TEST(RoutingE2e, InlineConfigHeaderNeedsThePermission) {
   }
 }
 
+TEST(RoutingE2e, StreamsFallBackBeforeTheFirstByte) {
+  Rig rig(Env{{"UPSTREAM_FIRST_BYTE_TIMEOUT_MS", "300"}});
+  rig.provider("broken", "mock@status=500");
+  rig.provider("stalled", "mock@latency=5000");
+  rig.provider("healthy", "mock-ok");
+  const auto key = rig.keyForConfig(parse(R"({"strategy":{"mode":"fallback"},
+      "targets":[{"provider":"broken"},{"provider":"stalled"},{"provider":"healthy"}]})"));
+
+  auto r = rig.g.chat(key, "chat", {}, json::object{{"stream", true}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("x-gateway-provider"), "healthy");
+  EXPECT_EQ(r.header("x-gateway-attempts"), "3");
+  EXPECT_EQ(r.header("x-gateway-route-path"), "2");
+  EXPECT_NE(r.body.find("data: [DONE]"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("\"error\""), std::string::npos) << r.body;
+}
+
 TEST(RoutingE2e, NoRetryOnceTheStreamStarted) {
   Rig rig;
   rig.provider("breaks", "mock@fault=reset-mid-stream,chunks=10,chunk_delay=30");
