@@ -235,6 +235,62 @@ TEST(RoutingE2e, NoRetryOnAStatusOutsideOnStatusCodes) {
   EXPECT_EQ(rig.mock.requests().size(), 1u);
 }
 
+TEST(RoutingE2e, RetryWaitsForTheUpstreamsRetryAfter) {
+  Rig rig;
+  rig.provider("limited", "mock@fail_times=1,scenario=ra,status=429,retry_after=1");
+  const auto key = rig.keyForConfig(
+      parse(R"({"retry":{"attempts":2,"on_status_codes":[429]},"provider":"limited"})"));
+
+  auto r = rig.g.chat(key, "chat");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("x-gateway-attempts"), "2");
+  const auto seen = rig.mock.requests();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_GE(seen[1].at("time_ms").as_int64() - seen[0].at("time_ms").as_int64(), 950);
+}
+
+TEST(RoutingE2e, ALongRetryAfterEndsTheRetriesAndIsPassedOn) {
+  Rig rig;
+  rig.provider("limited", "mock@status=429,retry_after=30");
+  const auto key = rig.keyForConfig(
+      parse(R"({"retry":{"attempts":3,"on_status_codes":[429]},"provider":"limited"})"));
+
+  auto r = rig.g.chat(key, "chat");
+  EXPECT_EQ(r.status, 429) << r.body;
+  EXPECT_EQ(r.header("retry-after"), "30");
+  EXPECT_EQ(rig.mock.requests().size(), 1u);  // 30 s is beyond the 10 s the gateway waits
+}
+
+TEST(RoutingE2e, LoadBalanceMovesOnFromAnUnreachableTarget) {
+  Rig rig;
+  const auto dead = rig.g.createProvider("dead", "http://127.0.0.1:1/v1");
+  rig.g.createModel(dead, "chat", "mock-dead");
+  rig.provider("healthy", "mock-ok");
+  const auto key = rig.keyForConfig(parse(R"({"strategy":{"mode":"loadbalance"},
+      "targets":[{"provider":"dead","weight":1},{"provider":"healthy","weight":1}]})"));
+  for (int i = 0; i < 20; ++i) {
+    auto r = rig.g.chat(key, "chat");
+    ASSERT_EQ(r.status, 200) << i << ": " << r.body;
+    EXPECT_EQ(r.header("x-gateway-provider"), "healthy");
+    EXPECT_EQ(r.header("x-gateway-route-path"), "1");
+  }
+}
+
+TEST(RoutingE2e, ADisabledConfigAnswers503AndComesBack) {
+  Rig rig;
+  rig.provider("healthy", "mock-ok");
+  const auto id = rig.g.createConfig("cfg", parse(R"({"provider":"healthy"})"));
+  const auto key = rig.g.createKey(json::object{{"routing_config_id", id}});
+  ASSERT_EQ(rig.g.chat(key, "chat").status, 200);
+
+  const auto path = "/api/admin/routing-configs/" + std::to_string(id);
+  ASSERT_EQ(rig.g.admin("PUT", path, json::object{{"enabled", false}}).status, 200);
+  auto r = rig.g.chat(key, "chat");
+  EXPECT_EQ(r.status, 503) << r.body;
+  ASSERT_EQ(rig.g.admin("PUT", path, json::object{{"enabled", true}}).status, 200);
+  EXPECT_EQ(rig.g.chat(key, "chat").status, 200);
+}
+
 TEST(RoutingE2e, BreakerOpensAndTheOpenTargetIsSkipped) {
   Rig rig;
   const auto broken = rig.provider("broken", "mock@status=500");
