@@ -501,6 +501,48 @@ TEST(RoutingE2e, StreamsFallBackBeforeTheFirstByte) {
   EXPECT_EQ(r.body.find("\"error\""), std::string::npos) << r.body;
 }
 
+TEST(RoutingE2e, InlineProviderWithCustomHostInAHeader) {
+  Rig rig;
+  const auto key = rig.g.createKey(json::object{{"allow_config_header", true}});
+  json::object config{{"provider", "openai"},
+                      {"api_key", "sk-inline-test"},
+                      {"custom_host", rig.mock.baseUrl() + "/v1"},
+                      {"override_params", json::object{{"model", "mock-inline"}}}};
+  auto r = rig.g.chat(key, "anything", {{"x-portkey-config", json::serialize(config)}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto seen = rig.mock.requests();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].at("headers").at("authorization"), json::value("Bearer sk-inline-test"));
+  EXPECT_EQ(json::parse(seen[0].at("body").as_string()).at("model"), json::value("mock-inline"));
+}
+
+TEST(RoutingE2e, AnthropicIngressFallsBackAcrossWireFormats) {
+  Rig rig;
+  const auto claude = rig.g.createProvider("claude", rig.mock.baseUrl(), "anthropic");
+  rig.g.createModel(claude, "chat", "claude@status=529");
+  rig.provider("gpt", "mock-gpt");
+  const auto key = rig.keyForConfig(parse(R"({"strategy":{"mode":"fallback"},
+      "targets":[{"provider":"claude"},{"provider":"gpt"}]})"));
+
+  const json::object body{{"model", "chat"},
+                          {"max_tokens", 64},
+                          {"messages", json::array{json::object{{"role", "user"},
+                                                                {"content", "hello there"}}}}};
+  auto r = httpRequest(rig.g.gw().port(), "POST", "/v1/messages", json::serialize(body),
+                       {{"x-api-key", key}, {"anthropic-version", "2023-06-01"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("x-gateway-provider"), "gpt");
+  EXPECT_EQ(r.header("x-gateway-attempts"), "2");
+  const auto answer = r.json();
+  EXPECT_EQ(answer.at("type"), json::value("message"));
+  EXPECT_EQ(answer.at("content").at(0).at("text"),
+            json::value("Hello from mock-llm, the deterministic fake provider."));
+  const auto seen = rig.mock.requests();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].at("target"), json::value("/v1/messages"));
+  EXPECT_EQ(seen[1].at("target"), json::value("/v1/chat/completions"));
+}
+
 TEST(RoutingE2e, NoRetryOnceTheStreamStarted) {
   Rig rig;
   rig.provider("breaks", "mock@fault=reset-mid-stream,chunks=10,chunk_delay=30");
