@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 
 #include "integration/dataplane_e2e_support.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -102,6 +103,36 @@ TEST(GovernanceE2e, ConcurrencyLimitHoldsUnderLoad) {
   // The slots come back: a later request passes.
   auto after = rig.g.chat(key, "chat");
   EXPECT_EQ(after.status, 200) << after.body;
+}
+
+TEST(GovernanceE2e, ConcurrencyLimitHoldsUnderHeavierLoad) {
+  Rig rig;
+  rig.g.createModel(rig.provider_id, "chat", "mock@latency=150");
+  const auto key = rig.g.createKey(json::object{{"max_concurrency", 4}});
+  // 40 clients, each retrying on 429 until it got through: the limit is hit again and again.
+  std::atomic<int> refused{0};
+  const auto answers = parallel(40, [&](int) {
+    for (;;) {
+      auto r = rig.g.chat(key, "chat");
+      if (r.status != 429) {
+        return r;
+      }
+      ++refused;
+    }
+  });
+  for (const auto& r : answers) {
+    EXPECT_EQ(r.status, 200) << r.body;
+  }
+  EXPECT_GT(refused.load(), 0);
+  std::vector<std::int64_t> arrivals;
+  for (const auto& r : rig.mock.requests()) {
+    arrivals.push_back(r.at("time_ms").as_int64());
+  }
+  ASSERT_EQ(arrivals.size(), 40u);
+  std::sort(arrivals.begin(), arrivals.end());
+  for (std::size_t i = 4; i < arrivals.size(); ++i) {
+    EXPECT_GE(arrivals[i] - arrivals[i - 4], 145) << "5 in flight at " << arrivals[i];
+  }
 }
 
 TEST(GovernanceE2e, SequentialRequestsNeverHitTheirOwnConcurrencySlot) {

@@ -128,5 +128,23 @@ TEST(MetricsE2e, RefusedRequestsAreLoggedAndCounted) {
   }));
 }
 
+TEST(MetricsE2e, AClientHangingUpMidStreamIsLoggedAs499AndCancelsTheUpstream) {
+  MockLlm mock;
+  E2eGateway g;
+  const auto provider = g.createProvider("upstream", mock.baseUrl() + "/v1");
+  g.createModel(provider, "chat", "mock@chunks=50,chunk_delay=100");
+  const auto key = g.createKey();
+
+  const std::string body =
+      R"({"model":"chat","stream":true,"messages":[{"role":"user","content":"hi"}]})";
+  abandonPost(g.gw().port(), "/v1/chat/completions", body, {{"Authorization", "Bearer " + key}},
+              std::chrono::milliseconds(400));
+  EXPECT_TRUE(eventually([&] { return logTotal(g, "?status=499") == 1; })) << logTotal(g);
+  EXPECT_TRUE(eventually([&] {
+    return mock.stats().at("client_disconnects").as_int64() == 1 &&
+           mock.stats().at("active_streams").as_int64() == 0;
+  }));
+}
+
 }  // namespace
 }  // namespace gw::test
