@@ -8,14 +8,10 @@
 #include <stdexcept>
 #include <thread>
 
-#include "core/crypto.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace gw::test {
 
 namespace {
-
-constexpr const char* kSecretKey = "integration-test-secret-key-0123456789";  // TestGateway's
 
 std::runtime_error failure(const std::string& what, const HttpResponse& r) {
   return std::runtime_error(what + ": " + std::to_string(r.status) + " " + r.body);
@@ -55,25 +51,10 @@ std::int64_t E2eGateway::createProvider(const std::string& name, const std::stri
   const json::object body{{"name", name}, {"type", type}, {"base_url", base_url},
                           {"api_key", "sk-upstream-test"}};
   auto r = admin("POST", "/api/admin/providers", body);
-  if (r.status == 201) {
-    return r.json().at("id").as_int64();
-  }
-  if (r.status != 404 && r.status != 405) {
+  if (r.status != 201) {
     throw failure("create provider " + name, r);
   }
-  // The providers route is not there yet: write the row through a second connection.
-  auto store = store::sqlite::openSqliteStore(env_.at("DB_PATH"));
-  store::ProviderRow p;
-  p.name = name;
-  p.type = type;
-  p.base_url = base_url;
-  p.api_key_sealed = crypto::SecretBox(kSecretKey).seal("sk-upstream-test");
-  const auto id = store->providers().create(p).id;
-  auto regen = admin("POST", "/api/admin/config/regenerate");
-  if (regen.status != 200) {
-    throw failure("regenerate", regen);
-  }
-  return id;
+  return r.json().at("id").as_int64();
 }
 
 std::int64_t E2eGateway::createModel(std::int64_t provider_id, const std::string& name,

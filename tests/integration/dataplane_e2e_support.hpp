@@ -35,8 +35,7 @@ public:
                      const json::value& body = nullptr);
 
   /// Creates an OpenAI-type (or `type`) provider at `base_url` with a dummy API key; throws on
-  /// failure. Through POST /api/admin/providers, or straight into the store while that route
-  /// is missing (404/405), followed by a snapshot rebuild.
+  /// failure.
   std::int64_t createProvider(const std::string& name, const std::string& base_url,
                               const std::string& type = "openai");
   /// Creates a model (public `name`, upstream `model_id`); `extra` adds fields such as prices.
