@@ -44,6 +44,10 @@ bool parseRfc3339(std::string_view s, std::chrono::system_clock::time_point& out
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) {
     return false;
   }
+  // system_clock counts nanoseconds in 64 bits: years past 2262 would wrap into the past.
+  if (y < 1900 || y > 2200) {
+    return false;
+  }
   std::size_t pos = 19;
   if (pos < s.size() && s[pos] == '.') {
     ++pos;

@@ -124,3 +124,17 @@ TEST(Json, ErrorsAreInvalidRequests) {
 
 }  // namespace
 }  // namespace gw
+
+namespace gw {
+namespace {
+
+TEST(Rfc3339, YearsOutsideTheClockRangeAreRejected) {
+  std::chrono::system_clock::time_point t;
+  EXPECT_FALSE(parseRfc3339("2999-01-01T00:00:00Z", t));
+  EXPECT_FALSE(parseRfc3339("1800-01-01T00:00:00Z", t));
+  ASSERT_TRUE(parseRfc3339("2199-12-31T23:59:59Z", t));
+  EXPECT_GT(t, std::chrono::system_clock::now());
+}
+
+}  // namespace
+}  // namespace gw
