@@ -63,7 +63,6 @@ std::shared_ptr<boost::asio::ssl::context> tlsContext(const Config& c) {
 struct App::Impl {
   explicit Impl(Config c)
       : config(std::move(c)),
-        pool(config.blocking_threads),
         jwt(config.jwt_secret.empty() ? kDevSecret : config.jwt_secret, config.jwt_ttl),
         login_limiter(clock),
         secrets(config.secret_key.empty() ? kDevSecret : config.secret_key),
@@ -171,7 +170,6 @@ struct App::Impl {
 
   Config config;
   SystemClock clock;
-  BlockingPool pool;
   auth::JwtSigner jwt;
   auth::LoginLimiter login_limiter;
   crypto::SecretBox secrets;
@@ -193,6 +191,9 @@ struct App::Impl {
   http::Router router;
   http::Server server;
   http::ClientSet clients;
+  // Declared after the server so it is destroyed first: work still queued on it holds the
+  // executors of the event loops, which must outlive it.
+  BlockingPool pool{config.blocking_threads};
   std::atomic<bool> log_prompts{false};
   admin::AdminDeps admin_deps;
   dataplane::DataplaneDeps dataplane_deps;
