@@ -138,7 +138,7 @@ public:
 
   std::optional<ModelRow> get(std::int64_t id) override {
     auto lock = db_.lock();
-    return getLocked(id);
+    return readById(db_, kGet, id, readRow);
   }
 
   ModelRow create(const ModelRow& row) override {
@@ -147,7 +147,7 @@ public:
     auto st = db_.prepare(kInsert);
     bindValues(st, row, now, now);
     st.run();
-    return *getLocked(db_.lastInsertId());
+    return readBack(db_, kGet, db_.lastInsertId(), readRow, "model");
   }
 
   ModelRow update(const ModelRow& row) override {
@@ -156,11 +156,7 @@ public:
     bindValues(st, row, row.created_at, nowText());
     st.bind(14, row.id);
     st.run();
-    auto out = getLocked(row.id);
-    if (!out) {  // deleted meanwhile: never dereference an empty optional
-      throw StoreError("model " + std::to_string(row.id) + " not found", false);
-    }
-    return std::move(*out);
+    return readBack(db_, kGet, row.id, readRow, "model");
   }
 
   bool remove(std::int64_t id) override { return deleteById(db_, kDelete, id); }
@@ -182,8 +178,6 @@ public:
   }
 
 private:
-  std::optional<ModelRow> getLocked(std::int64_t id) { return readById(db_, kGet, id, readRow); }
-
   Database& db_;
 };
 

@@ -84,7 +84,7 @@ public:
 
   std::optional<ProviderRow> get(std::int64_t id) override {
     auto lock = db_.lock();
-    return getLocked(id);
+    return readById(db_, kGet, id, readRow);
   }
 
   std::optional<ProviderRow> findByName(const std::string& name) override {
@@ -108,7 +108,7 @@ public:
         .bind(8, now)
         .bind(9, now)
         .run();
-    return *getLocked(db_.lastInsertId());
+    return readBack(db_, kGet, db_.lastInsertId(), readRow, "provider");
   }
 
   ProviderRow update(const ProviderRow& row) override {
@@ -124,18 +124,12 @@ public:
         .bind(8, nowText())
         .bind(9, row.id)
         .run();
-    auto out = getLocked(row.id);
-    if (!out) {  // deleted meanwhile: never dereference an empty optional
-      throw StoreError("provider " + std::to_string(row.id) + " not found", false);
-    }
-    return std::move(*out);
+    return readBack(db_, kGet, row.id, readRow, "provider");
   }
 
   bool remove(std::int64_t id) override { return deleteById(db_, kDelete, id); }
 
 private:
-  std::optional<ProviderRow> getLocked(std::int64_t id) { return readById(db_, kGet, id, readRow); }
-
   Database& db_;
 };
 

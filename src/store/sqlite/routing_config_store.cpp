@@ -67,7 +67,7 @@ public:
 
   std::optional<RoutingConfigRow> get(std::int64_t id) override {
     auto lock = db_.lock();
-    return getLocked(id);
+    return readById(db_, kGet, id, readRow);
   }
 
   RoutingConfigRow create(const RoutingConfigRow& row) override {
@@ -76,7 +76,7 @@ public:
     auto st = db_.prepare(kInsert);
     bindValues(st, row, now, now);
     st.run();
-    return *getLocked(db_.lastInsertId());
+    return readBack(db_, kGet, db_.lastInsertId(), readRow, "routing config");
   }
 
   RoutingConfigRow update(const RoutingConfigRow& row) override {
@@ -85,18 +85,12 @@ public:
     bindValues(st, row, row.created_at, nowText());
     st.bind(8, row.id);
     st.run();
-    auto out = getLocked(row.id);
-    if (!out) {  // deleted meanwhile: never dereference an empty optional
-      throw StoreError("routing config " + std::to_string(row.id) + " not found", false);
-    }
-    return std::move(*out);
+    return readBack(db_, kGet, row.id, readRow, "routing config");
   }
 
   bool remove(std::int64_t id) override { return deleteById(db_, kDelete, id); }
 
 private:
-  std::optional<RoutingConfigRow> getLocked(std::int64_t id) { return readById(db_, kGet, id, readRow); }
-
   Database& db_;
 };
 

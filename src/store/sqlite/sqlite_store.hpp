@@ -48,6 +48,18 @@ auto readById(Database& db, std::string_view sql, std::int64_t id, Reader read)
   return read(st);
 }
 
+/// Reads back the row an insert or update just wrote (by `id`, with `get_sql`); throws a
+/// StoreError naming `what` when it is gone, e.g. deleted meanwhile. The caller holds the lock.
+template <class Reader>
+auto readBack(Database& db, std::string_view get_sql, std::int64_t id, Reader read,
+              std::string_view what) -> decltype(read(std::declval<Statement&>())) {
+  auto row = readById(db, get_sql, id, read);
+  if (!row) {
+    throw StoreError(std::string(what) + " " + std::to_string(id) + " not found", false);
+  }
+  return std::move(*row);
+}
+
 /// Locks, runs a `DELETE ... WHERE id = ?`, and says whether a row went.
 bool deleteById(Database& db, std::string_view sql, std::int64_t id);
 

@@ -92,7 +92,7 @@ public:
 
   std::optional<VirtualKeyRow> get(std::int64_t id) override {
     auto lock = db_.lock();
-    return getLocked(id);
+    return readById(db_, kGet, id, readRow);
   }
 
   bool hashExists(const std::string& key_hash) override {
@@ -108,7 +108,7 @@ public:
     auto st = db_.prepare(kInsert);
     bindValues(st, row, now, now);
     st.run();
-    return *getLocked(db_.lastInsertId());
+    return readBack(db_, kGet, db_.lastInsertId(), readRow, "virtual key");
   }
 
   VirtualKeyRow update(const VirtualKeyRow& row) override {
@@ -117,18 +117,12 @@ public:
     bindValues(st, row, row.created_at, nowText());
     st.bind(18, row.id);
     st.run();
-    auto out = getLocked(row.id);
-    if (!out) {  // deleted meanwhile: never dereference an empty optional
-      throw StoreError("virtual key " + std::to_string(row.id) + " not found", false);
-    }
-    return std::move(*out);
+    return readBack(db_, kGet, row.id, readRow, "virtual key");
   }
 
   bool remove(std::int64_t id) override { return deleteById(db_, kDelete, id); }
 
 private:
-  std::optional<VirtualKeyRow> getLocked(std::int64_t id) { return readById(db_, kGet, id, readRow); }
-
   Database& db_;
 };
 
