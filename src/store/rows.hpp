@@ -82,6 +82,40 @@ struct RoutingConfigRow {
   std::string updated_at;
 };
 
+/// A remote agent (DESIGN 5). The admin fields come first; the heartbeat fields after them are
+/// written only by AgentStore::recordHeartbeat / recordProbe.
+struct AgentRow {
+  std::int64_t id = 0;
+  std::string name;
+  std::string region;
+  std::string description;
+  std::string kind = "gateway";  ///< "gateway" | "portkey"
+  std::optional<std::string> endpoint;
+  bool enabled = true;
+  json::object rules;  ///< {"models":[...],"providers":[...],"regions":[...]}, lists optional
+  std::int64_t priority = 0;
+  std::string key_hash;  ///< SHA-256 hex of the agent key
+  std::string key_prefix;
+  std::optional<std::string> last_seen_at;
+  std::optional<double> latency_ms;
+  std::optional<std::string> agent_version;
+  std::optional<std::int64_t> config_version;
+  std::optional<std::string> remote_addr;
+  std::optional<json::object> stats;  ///< {"requests","errors","inflight","uptime_s"}
+  std::string created_at;
+  std::string updated_at;
+};
+
+/// What an agent reports in a heartbeat (AgentStore::recordHeartbeat).
+struct AgentHeartbeat {
+  std::string seen_at;  ///< RFC 3339
+  std::string remote_addr;
+  std::optional<std::string> agent_version;
+  std::optional<std::int64_t> config_version;
+  std::optional<double> latency_ms;  ///< unchanged when absent
+  json::object stats;
+};
+
 /// Paging and filters of a list call. `filters` holds resource-specific exact filters
 /// (e.g. "provider_id" -> "3"); unknown filters are ignored.
 struct ListQuery {

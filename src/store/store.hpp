@@ -80,6 +80,27 @@ public:
   virtual bool remove(std::int64_t id) = 0;
 };
 
+/// Remote agents. list() filters: "enabled" ("true"/"false"), "region" (exact); `q` matches
+/// name, region and description.
+class AgentStore {
+public:
+  virtual ~AgentStore() = default;
+  virtual Page<AgentRow> list(const ListQuery& q) = 0;
+  virtual std::vector<AgentRow> all() = 0;
+  virtual std::optional<AgentRow> get(std::int64_t id) = 0;
+  virtual std::optional<AgentRow> findByKeyHash(const std::string& key_hash) = 0;
+  /// Inserts the admin fields and the key; heartbeat fields start null.
+  virtual AgentRow create(const AgentRow& row) = 0;
+  /// Writes the admin fields and the key (a regenerated key replaces the old one at once);
+  /// leaves the heartbeat fields alone.
+  virtual AgentRow update(const AgentRow& row) = 0;
+  virtual bool remove(std::int64_t id) = 0;
+  /// Records a heartbeat; false when the agent is gone.
+  virtual bool recordHeartbeat(std::int64_t id, const AgentHeartbeat& beat) = 0;
+  /// Records a successful probe by the control plane: latency and last_seen_at.
+  virtual bool recordProbe(std::int64_t id, double latency_ms, const std::string& seen_at) = 0;
+};
+
 class SettingsStore {
 public:
   virtual ~SettingsStore() = default;
@@ -97,6 +118,7 @@ public:
   virtual VirtualKeyStore& keys() = 0;
   virtual RoutingConfigStore& routingConfigs() = 0;
   virtual SettingsStore& settings() = 0;
+  virtual AgentStore& agents() = 0;
   /// True when the database answers and all migrations are applied.
   virtual bool ready() = 0;
   /// Size of the database on disk in bytes (0 when unknown).

@@ -8,12 +8,14 @@ namespace gw::store {
 extern const std::string_view kMigration0001;
 extern const std::string_view kMigration0002;
 extern const std::string_view kMigration0003;
+extern const std::string_view kMigration0004;
 
 std::span<const Migration> migrations() {
-  static const std::array<Migration, 3> kAll{{
+  static const std::array<Migration, 4> kAll{{
       {1, "init", kMigration0001},
       {2, "request_logs", kMigration0002},
       {3, "presets", kMigration0003},
+      {4, "agents", kMigration0004},
   }};
   return kAll;
 }

@@ -67,15 +67,16 @@ using std::chrono::system_clock;
 constexpr std::string_view kInsert = R"sql(
 INSERT INTO request_logs (ts_ms, request_id, key_id, key_name, model, provider_id, provider_name,
   status, latency_ms, ttfb_ms, overhead_ms, prompt_tokens, completion_tokens, cached_tokens,
-  cost_usd, attempts, route_path, stream, error, prompt)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+  cost_usd, attempts, route_path, stream, error, prompt, agent)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+  ?21)
 )sql";
 
 /// Columns of a log object, in the order logToJson() reads them.
 constexpr std::string_view kLogColumns =
     "SELECT id, ts_ms, request_id, key_id, key_name, model, provider_id, provider_name, status, "
     "latency_ms, ttfb_ms, overhead_ms, prompt_tokens, completion_tokens, cached_tokens, cost_usd, "
-    "attempts, route_path, stream, error, prompt FROM request_logs";
+    "attempts, route_path, stream, error, prompt, agent FROM request_logs";
 constexpr std::string_view kCount = "SELECT COUNT(*) FROM request_logs";
 constexpr std::string_view kGetWhere = " WHERE id = ?1";
 
@@ -85,6 +86,7 @@ constexpr std::string_view kWhereTo = "ts_ms < ?";
 constexpr std::string_view kWhereKey = "key_id = ?";
 constexpr std::string_view kWhereModel = "model = ?";
 constexpr std::string_view kWhereProvider = "provider_id = ?";
+constexpr std::string_view kWhereAgent = "agent = ?";
 constexpr std::string_view kWhereStatusExact = "status = ?";
 constexpr std::string_view kWhereSuccess = "status < 400";  // binds nothing
 constexpr std::string_view kWhereError = "status >= 400";   // binds nothing
@@ -178,6 +180,7 @@ json::object logToJson(const Statement& st, bool with_prompt) {
   o["route_path"] = st.text(17);
   o["stream"] = st.int64(18) != 0;
   o["error"] = st.isNull(19) ? json::value(nullptr) : json::value(st.text(19));
+  o["agent"] = st.isNull(21) ? json::value(nullptr) : json::value(st.text(21));
   if (with_prompt) {
     o["prompt"] = st.isNull(20) ? json::value(nullptr) : json::value(st.text(20));
   }
@@ -260,6 +263,11 @@ Result<void> RequestLogStore::insertBatch(std::span<const UsageRecord> rows) {
         st.bind(19, r.error);
       }
       st.bind(20, r.prompt);
+      if (r.agent.empty()) {
+        st.bindNull(21);
+      } else {
+        st.bind(21, r.agent);
+      }
       st.run();
     }
     tx.commit();
@@ -292,6 +300,9 @@ Result<LogPage> RequestLogStore::list(const LogFilter& f) {
   }
   if (f.provider_id) {
     addValue(kWhereProvider, *f.provider_id);
+  }
+  if (f.agent) {
+    addValue(kWhereAgent, *f.agent);
   }
   switch (f.status.kind) {
     case StatusFilter::Kind::Any: break;

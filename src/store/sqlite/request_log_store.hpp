@@ -36,6 +36,7 @@ struct UsageRecord {
   bool stream = false;
   std::string error;                  ///< empty when the request succeeded
   std::optional<std::string> prompt;  ///< request body, only with log_prompts on
+  std::string agent;  ///< the agent that served the request; empty = this node
 };
 
 /// A half-open time range [from, to); an absent end is unbounded.
@@ -59,6 +60,7 @@ struct LogFilter {
   std::optional<std::int64_t> key_id;
   std::optional<std::string> model;
   std::optional<std::int64_t> provider_id;
+  std::optional<std::string> agent;  ///< exact agent name
   StatusFilter status;
   TimeRange range;
   std::int64_t page = 1;        ///< from 1

@@ -53,7 +53,8 @@ public:
   explicit SqliteStore(std::unique_ptr<Database> db)
       : db_(std::move(db)), users_(makeUserStore(*db_)), providers_(makeProviderStore(*db_)),
         models_(makeModelStore(*db_)), keys_(makeVirtualKeyStore(*db_)),
-        routing_(makeRoutingConfigStore(*db_)), settings_(makeSettingsStore(*db_)) {}
+        routing_(makeRoutingConfigStore(*db_)), settings_(makeSettingsStore(*db_)),
+        agents_(makeAgentStore(*db_)) {}
 
   UserStore& users() override { return *users_; }
   ProviderStore& providers() override { return *providers_; }
@@ -61,6 +62,7 @@ public:
   VirtualKeyStore& keys() override { return *keys_; }
   RoutingConfigStore& routingConfigs() override { return *routing_; }
   SettingsStore& settings() override { return *settings_; }
+  AgentStore& agents() override { return *agents_; }
 
   bool ready() override {
     try {
@@ -93,6 +95,7 @@ private:
   std::unique_ptr<VirtualKeyStore> keys_;
   std::unique_ptr<RoutingConfigStore> routing_;
   std::unique_ptr<SettingsStore> settings_;
+  std::unique_ptr<AgentStore> agents_;
 };
 
 }  // namespace

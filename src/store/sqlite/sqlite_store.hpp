@@ -88,5 +88,6 @@ std::unique_ptr<ModelStore> makeModelStore(Database& db);
 std::unique_ptr<VirtualKeyStore> makeVirtualKeyStore(Database& db);
 std::unique_ptr<RoutingConfigStore> makeRoutingConfigStore(Database& db);
 std::unique_ptr<SettingsStore> makeSettingsStore(Database& db);
+std::unique_ptr<AgentStore> makeAgentStore(Database& db);
 
 }  // namespace gw::store::sqlite

@@ -93,7 +93,8 @@ TEST_F(RequestLogStoreTest, InsertsAndListsNewestFirstWithPaging) {
                                 {"attempts", 1},
                                 {"route_path", "single"},
                                 {"stream", true},
-                                {"error", nullptr}};
+                                {"error", nullptr},
+                                {"agent", nullptr}};
   EXPECT_EQ(json::value(page2->data[4]), expected);
 }
 
@@ -132,6 +133,23 @@ TEST_F(RequestLogStoreTest, Filters) {
   f.key_id = 2;
   f.status = *StatusFilter::parse("error");
   EXPECT_EQ(ids(f), (std::vector<std::int64_t>{2}));
+}
+
+TEST_F(RequestLogStoreTest, AgentColumnIsWrittenListedAndFiltered) {
+  const auto t0 = at("2026-04-01T10:00:00Z");
+  auto remote = record(t0 + 1min, 200, 2);
+  remote.agent = "eu-west";
+  insert({record(t0, 200, 1), remote});
+  LogFilter f;
+  f.agent = "eu-west";
+  auto page = store_.list(f);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->data.size(), 1u);
+  EXPECT_EQ(page->data[0].at("agent"), json::value("eu-west"));
+  EXPECT_EQ(page->data[0].at("latency_ms"), json::value(2));
+  auto all = store_.list(LogFilter{});
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->data[1].at("agent"), json::value(nullptr));
 }
 
 TEST(StatusFilter, Parses) {
