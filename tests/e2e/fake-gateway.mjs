@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 const DATA_PLANE_ALIASES = new Set(['/chat/completions', '/completions', '/embeddings', '/models', '/messages']);
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 const now = () => new Date().toISOString();
-const db = { users: [], providers: [], models: [], keys: [], configs: [], logs: [], seq: 1, version: 1,
+const db = { users: [], providers: [], models: [], keys: [], configs: [], logs: [], agents: [], seq: 1, version: 1,
   settings: { log_retention_days: 30, log_prompts: false } };
 const sessions = new Map();
 const started = Date.now();
@@ -45,6 +45,40 @@ const pub = (u) => ({ id: u.id, username: u.username, role: u.role, created_at: 
 const provOut = (p) => ({ ...p, api_key: undefined, api_key_masked: p.api_key ? `${p.api_key.slice(0, 3)}…${p.api_key.slice(-4)}` : '', has_api_key: !!p.api_key, model_count: db.models.filter((m) => m.provider_id === p.id).length });
 const modelOut = (m) => ({ ...m, provider_name: db.providers.find((p) => p.id === m.provider_id)?.name });
 const keyOut = (k) => ({ ...k, hash: undefined });
+const agentStatus = (a) => (!a.enabled ? 'disabled' : !a.last_seen_at ? 'unknown' : Date.now() - Date.parse(a.last_seen_at) <= 30000 ? 'online' : 'offline');
+const agentOut = (a) => ({ ...a, hash: undefined, status: agentStatus(a) });
+
+/** The agent checks of docs (agents contract): errors name the path. */
+function validateAgent(b, creating) {
+  const errs = [];
+  const need = (k) => creating || b[k] !== undefined;
+  if (need('name') && !(typeof b.name === 'string' && b.name.length >= 1 && b.name.length <= 100)) errs.push({ path: 'name', message: 'must be 1-100 characters' });
+  if (need('region') && !/^[A-Za-z0-9_.-]{1,64}$/.test(b.region ?? '')) errs.push({ path: 'region', message: 'must be 1-64 characters of [A-Za-z0-9_.-]' });
+  if (b.kind !== undefined && !['gateway', 'portkey'].includes(b.kind)) errs.push({ path: 'kind', message: 'must be gateway or portkey' });
+  if (b.endpoint !== undefined && b.endpoint !== null && !/^https?:\/\/[^/]+/.test(b.endpoint)) errs.push({ path: 'endpoint', message: 'must be an http(s) URL' });
+  for (const axis of ['models', 'providers', 'regions']) {
+    const list = b.rules?.[axis];
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || list.length > 100) { errs.push({ path: `rules.${axis}`, message: 'must be a list of at most 100 strings' }); continue; }
+    list.forEach((v, i) => { if (typeof v !== 'string' || !v) errs.push({ path: `rules.${axis}[${i}]`, message: 'must be a non-empty string' }); });
+  }
+  if (b.priority !== undefined && !Number.isInteger(b.priority)) errs.push({ path: 'priority', message: 'must be an integer' });
+  return errs;
+}
+
+function installScript(req, a, key) {
+  const cp = `http://${req.headers.host}`;
+  const keyLine = key ? `AGENT_KEY='${key}'` : ': "${AGENT_KEY:?set AGENT_KEY to the agent key}"';
+  if (a.kind === 'portkey') return `#!/bin/sh\n# Portkey Gateway as agent "${a.name}" (${a.region})\nset -eu\n${keyLine}\ndocker run -d --name portkey-gateway -p 8787:8787 portkeyai/gateway:latest\necho "Set the agent's endpoint to http://<this host>:8787"\n`;
+  return `#!/bin/sh\n# LLM Gateway agent "${a.name}" (${a.region})\nset -eu\n${keyLine}\nCP='${cp}'\ncurl -fsSL -H "Authorization: Bearer $AGENT_KEY" "$CP/api/agent/binary" -o /usr/local/bin/llm-gateway\nchmod 755 /usr/local/bin/llm-gateway\nmkdir -p /etc/llm-gateway\numask 077\nprintf 'CONTROL_PLANE_URL=%s\\nAGENT_KEY=%s\\nAGENT_REGION=%s\\nPORT=3000\\n' "$CP" "$AGENT_KEY" '${a.region}' > /etc/llm-gateway/agent.env\ncat > /etc/systemd/system/llm-gateway-agent.service <<'UNIT'\n[Unit]\nDescription=LLM Gateway agent\nAfter=network-online.target\n[Service]\nEnvironmentFile=/etc/llm-gateway/agent.env\nExecStart=/usr/local/bin/llm-gateway agent\nRestart=always\n[Install]\nWantedBy=multi-user.target\nUNIT\nsystemctl daemon-reload\nsystemctl enable --now llm-gateway-agent.service\n`;
+}
+
+function newAgentKey(a) {
+  const key = `agk-${randomBytes(24).toString('base64url')}`;
+  a.hash = createHash('sha256').update(key).digest('hex');
+  a.key_prefix = `${key.slice(0, 8)}...${key.slice(-4)}`;
+  return key;
+}
 
 async function readBody(req) {
   const chunks = [];
@@ -203,6 +237,41 @@ async function admin(req, res, path, q) {
         if (errors.length) return fail(res, 400, 'invalid routing config', errors);
       }
       return crud(db.configs, (x) => x, res, m, id, body, (b) => ({ name: b.name, description: b.description ?? '', virtual_model: b.virtual_model ?? null, enabled: b.enabled ?? true, config: b.config }));
+    }
+    case 'agents': {
+      const a = db.agents.find((x) => x.id === id);
+      if (id !== null && !a) return fail(res, 404, 'agent not found');
+      if (seg[2] === 'regenerate-key') { const key = newAgentKey(a); return send(res, 200, { agent: agentOut(a), key, install_script: installScript(req, a, key) }); }
+      if (seg[2] === 'install-script') return res.writeHead(200, { 'content-type': 'text/plain' }).end(installScript(req, a, null));
+      if (seg[2] === 'check') {
+        if (!a.endpoint) return send(res, 200, { ok: false, latency_ms: null, status: null, error: 'the agent has no endpoint' });
+        const t0 = performance.now();
+        try {
+          const r = await fetch(`${a.endpoint}${a.kind === 'portkey' ? '/' : '/healthz'}`, { signal: AbortSignal.timeout(5000) });
+          const latency = Math.round((performance.now() - t0) * 10) / 10;
+          if (r.ok) Object.assign(a, { latency_ms: latency, last_seen_at: now() });
+          return send(res, 200, { ok: r.ok, latency_ms: latency, status: r.status, error: r.ok ? null : `HTTP ${r.status}` });
+        } catch (e) { return send(res, 200, { ok: false, latency_ms: null, status: null, error: e.cause?.message ?? e.message }); }
+      }
+      if (m === 'GET' && id === null) {
+        let rows = db.agents;
+        if (q.get('q')) rows = rows.filter((x) => x.name.includes(q.get('q')) || x.description.includes(q.get('q')));
+        if (q.get('region')) rows = rows.filter((x) => x.region === q.get('region'));
+        if (q.get('enabled')) rows = rows.filter((x) => String(x.enabled) === q.get('enabled'));
+        return send(res, 200, page(rows.map(agentOut), q));
+      }
+      if (m === 'POST' || m === 'PUT') {
+        const errors = validateAgent(body, m === 'POST');
+        if (errors.length) return fail(res, 400, `${errors[0].path}: ${errors[0].message}`, errors);
+        if (db.agents.some((x) => x.name === body.name && x.id !== id)) return fail(res, 409, `agent "${body.name}" exists`);
+      }
+      if (m === 'POST') {
+        const row = { id: nextId(), name: body.name, region: body.region, description: body.description ?? '', kind: body.kind ?? 'gateway', endpoint: body.endpoint ?? null, enabled: body.enabled ?? true, rules: body.rules ?? {}, priority: body.priority ?? 0, last_seen_at: null, latency_ms: null, agent_version: null, config_version: null, remote_addr: null, stats: null, created_at: now(), updated_at: now() };
+        const key = newAgentKey(row);
+        db.agents.push(row);
+        return send(res, 201, { agent: agentOut(row), key, install_script: installScript(req, row, key) });
+      }
+      return crud(db.agents, agentOut, res, m, id, body, () => ({}));
     }
     case 'config':
       if (seg[1] === 'regenerate') db.version++;

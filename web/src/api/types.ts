@@ -397,3 +397,71 @@ export interface Usage {
   completion_tokens?: number;
   total_tokens?: number;
 }
+
+// ---- agents ----
+export type AgentKind = 'gateway' | 'portkey';
+/** Derived by the server: online when the last heartbeat or probe is at most 30 s old. */
+export type AgentStatus = 'online' | 'offline' | 'unknown' | 'disabled';
+
+/** Which requests an agent takes; an empty or missing list matches everything on that axis. */
+export interface AgentRules {
+  /** Globs with `*` and `?` over the public model name. */
+  models?: string[];
+  /** Provider names. */
+  providers?: string[];
+  /** Values of the `x-gateway-region` request header. */
+  regions?: string[];
+}
+
+export interface AgentStats {
+  requests: number;
+  errors: number;
+  inflight: number;
+  uptime_s: number;
+}
+
+export interface Agent {
+  id: Id;
+  name: string;
+  region: string;
+  description: string;
+  kind: AgentKind;
+  /** Where the control plane reaches the agent (checks, forwarding). */
+  endpoint: string | null;
+  enabled: boolean;
+  rules: AgentRules;
+  /** Lower first when several agents match. */
+  priority: number;
+  key_prefix: string;
+  status: AgentStatus;
+  last_seen_at: string | null;
+  latency_ms: number | null;
+  agent_version: string | null;
+  config_version: number | null;
+  remote_addr: string | null;
+  stats: AgentStats | null;
+  created_at?: string;
+  updated_at?: string;
+}
+
+export type AgentInput = Partial<Pick<Agent, 'name' | 'region' | 'description' | 'kind' | 'endpoint' | 'enabled' | 'rules' | 'priority'>>;
+
+export interface AgentQuery extends PageQuery {
+  region?: string;
+  enabled?: boolean;
+}
+
+/** Answer of create and regenerate-key: the key and the script that embeds it, shown once. */
+export interface AgentCreated {
+  agent: Agent;
+  key: string;
+  install_script: string;
+}
+
+export interface AgentCheckResult {
+  ok: boolean;
+  latency_ms: number | null;
+  /** HTTP status of the probe, null when no answer arrived. */
+  status: number | null;
+  error: string | null;
+}

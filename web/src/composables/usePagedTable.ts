@@ -35,10 +35,12 @@ export function usePagedTable<T, C = unknown>(options: PagedTableOptions<T, C>) 
     },
   });
 
-  async function getData(): Promise<void> {
+  async function load(silent: boolean): Promise<void> {
     const mine = ++seq;
-    loading.value = true;
-    error.value = null;
+    if (!silent) {
+      loading.value = true;
+      error.value = null;
+    }
     const { data: page, error: err } = await options.api({ page: pagination.page, page_size: pagination.pageSize });
     if (mine !== seq) return; // a newer request superseded this one
     loading.value = false;
@@ -46,12 +48,26 @@ export function usePagedTable<T, C = unknown>(options: PagedTableOptions<T, C>) 
       error.value = err.message;
       return;
     }
+    error.value = null;
     data.value = page.data ?? [];
     total.value = page.total ?? data.value.length;
     pagination.itemCount = total.value;
     // The last row of the last page was deleted: step back.
     const lastPage = Math.max(1, Math.ceil(total.value / pagination.pageSize));
     if (data.value.length === 0 && pagination.page > lastPage) await getDataByPage(lastPage);
+  }
+
+  /** Reloads the current page. */
+  async function getData(): Promise<void> {
+    await load(false);
+  }
+
+  /**
+   * Reloads the current page in the background (auto-refresh): no loading spinner, and the rows
+   * stay until the answer arrives; a failure still shows in `error`.
+   */
+  async function refresh(): Promise<void> {
+    await load(true);
   }
 
   async function getDataByPage(page = 1): Promise<void> {
@@ -63,5 +79,5 @@ export function usePagedTable<T, C = unknown>(options: PagedTableOptions<T, C>) 
 
   if (options.immediate !== false) void getData();
 
-  return { data, total, loading, error, pagination, columns, getData, getDataByPage };
+  return { data, total, loading, error, pagination, columns, getData, getDataByPage, refresh };
 }

@@ -1,5 +1,5 @@
 import type { I18nKey } from '@/locales';
-import type { BudgetPeriod, Capability, ModelMode, Role } from '@/api/types';
+import type { AgentKind, AgentStatus, BudgetPeriod, Capability, ModelMode, Role } from '@/api/types';
 
 type TagType = 'default' | 'success' | 'info' | 'warning' | 'error' | 'primary';
 
@@ -62,6 +62,30 @@ export const strategyTag: Record<StrategyMode, TagType> = {
   conditional: 'primary',
 };
 export const strategyOptions = options(strategyLabel);
+
+/** The enabled filter of list pages; the values are what the query string carries. */
+export type EnabledFilter = 'true' | 'false';
+export const enabledFilterLabel: Record<EnabledFilter, I18nKey> = { true: 'common.enabled', false: 'common.disabled' };
+export const enabledFilterOptions = options(enabledFilterLabel);
+
+export const agentStatusLabel: Record<AgentStatus, I18nKey> = {
+  online: 'agentStatus.online',
+  offline: 'agentStatus.offline',
+  unknown: 'agentStatus.unknown',
+  disabled: 'agentStatus.disabled',
+};
+export const agentStatusTag: Record<AgentStatus, TagType> = {
+  online: 'success',
+  offline: 'error',
+  unknown: 'default',
+  disabled: 'warning',
+};
+
+export const agentKindLabel: Record<AgentKind, I18nKey> = {
+  gateway: 'agentKind.gateway',
+  portkey: 'agentKind.portkey',
+};
+export const agentKindOptions = options(agentKindLabel);
 
 /** Tag colour of an HTTP status in the logs. */
 export function statusTag(status: number): TagType {

@@ -2,7 +2,7 @@ import type { Component } from 'vue';
 import type { RouteRecordRaw } from 'vue-router';
 import {
   AppsOutline, GitNetworkOutline, KeyOutline, ListOutline, ServerOutline, SettingsOutline, SpeedometerOutline,
-  ChatbubblesOutline,
+  ChatbubblesOutline, CloudOutline,
 } from '@vicons/ionicons5';
 import type { I18nKey } from '@/locales';
 
@@ -32,6 +32,7 @@ export const menuRoutes: RouteRecordRaw[] = [
   { path: 'virtual-keys', name: 'virtual-keys', component: () => import('@/views/virtual-keys/index.vue'), meta: { title: 'menu.virtualKeys', icon: KeyOutline } },
   { path: 'model-catalog', name: 'models', component: () => import('@/views/models/index.vue'), meta: { title: 'menu.models', icon: AppsOutline } },
   { path: 'routing', name: 'routing', component: () => import('@/views/routing/index.vue'), meta: { title: 'menu.routing', icon: GitNetworkOutline } },
+  { path: 'agents', name: 'agents', component: () => import('@/views/agents/index.vue'), meta: { title: 'menu.agents', icon: CloudOutline } },
   { path: 'logs', name: 'logs', component: () => import('@/views/logs/index.vue'), meta: { title: 'menu.logs', icon: ListOutline } },
   { path: 'playground', name: 'playground', component: () => import('@/views/playground/index.vue'), meta: { title: 'menu.playground', icon: ChatbubblesOutline } },
   { path: 'system', name: 'system', component: () => import('@/views/system/index.vue'), meta: { title: 'menu.system', icon: SettingsOutline } },

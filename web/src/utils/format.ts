@@ -42,7 +42,12 @@ export function formatBytes(n: number | null | undefined): string {
 
 /** Saves a JSON value as a downloaded file. */
 export function downloadJson(value: unknown, filename: string): void {
-  const blob = new Blob([JSON.stringify(value, null, 2)], { type: 'application/json' });
+  downloadText(JSON.stringify(value, null, 2), filename, 'application/json');
+}
+
+/** Saves text as a downloaded file. */
+export function downloadText(text: string, filename: string, type = 'text/plain'): void {
+  const blob = new Blob([text], { type });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
@@ -78,4 +83,22 @@ export async function copyText(text: string): Promise<boolean> {
     ta.remove();
     return ok;
   }
+}
+
+/**
+ * "3 minutes ago" / "3 分钟前" in the given locale, choosing seconds, minutes, hours or days;
+ * '-' for no or an unreadable time. `now` is passed in so callers can refresh it and tests pin it.
+ */
+export function formatRelative(value: string | null | undefined, now: number, locale: string): string {
+  if (!value) return '-';
+  const t = new Date(value).getTime();
+  if (Number.isNaN(t)) return value;
+  // Negative: in the past. A time a little ahead of `now` (clock skew, `now` from the last tick) is "now".
+  const diff = Math.min(0, Math.round((t - now) / 1000));
+  const abs = Math.abs(diff);
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  if (abs < 60) return rtf.format(diff, 'second');
+  if (abs < 3600) return rtf.format(Math.round(diff / 60), 'minute');
+  if (abs < 86400) return rtf.format(Math.round(diff / 3600), 'hour');
+  return rtf.format(Math.round(diff / 86400), 'day');
 }

@@ -37,3 +37,13 @@ export function splitList(value: string): string[] {
 export function parseCodes(value: string): number[] {
   return value.split(/[\s,;]+/).filter(Boolean).map(Number).filter((n) => Number.isInteger(n) && n >= 100 && n <= 599);
 }
+
+/** An absolute http:// or https:// URL with a host. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const u = new URL(value.trim());
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import enUS from '@/locales/en-US';
 import zhCN from '@/locales/zh-CN';
-import { modeLabel, capabilityLabel, periodLabel, roleLabel, strategyLabel } from '@/constants/enums';
+import {
+  agentKindLabel, agentStatusLabel, modeLabel, capabilityLabel, periodLabel, roleLabel, strategyLabel,
+} from '@/constants/enums';
 
 type Tree = { [k: string]: string | Tree };
 
@@ -39,7 +41,7 @@ describe('locales', () => {
   });
 
   it('cover every enum label', () => {
-    const all = [modeLabel, capabilityLabel, periodLabel, roleLabel, strategyLabel].flatMap((r) => Object.values(r));
+    const all = [modeLabel, capabilityLabel, periodLabel, roleLabel, strategyLabel, agentStatusLabel, agentKindLabel].flatMap((r) => Object.values(r));
     for (const key of all) expect(en.has(key), key).toBe(true);
   });
 });

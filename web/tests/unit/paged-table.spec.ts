@@ -75,4 +75,26 @@ describe('usePagedTable', () => {
     label.value = 'Name';
     expect(t.columns.value).toEqual([{ title: 'Name' }]);
   });
+
+  it('refreshes in the background: no spinner, rows kept until the answer, errors still shown', async () => {
+    let answer: (v: ApiResult<Page<number>>) => void = () => undefined;
+    const api = vi.fn(() => new Promise<ApiResult<Page<number>>>((r) => (answer = r)));
+    const t = usePagedTable({ api, immediate: false });
+    const first = t.getData();
+    answer(ok({ data: [1], total: 1 }));
+    await first;
+    const bg = t.refresh();
+    expect(t.loading.value).toBe(false);
+    expect(t.data.value).toEqual([1]);
+    answer({ data: null, error: { status: 0, code: 'network', message: 'offline', details: [] } });
+    await bg;
+    expect(t.error.value).toBe('offline');
+    expect(t.data.value).toEqual([1]);
+    const again = t.refresh();
+    expect(t.error.value).toBe('offline'); // kept until a good answer
+    answer(ok({ data: [2], total: 1 }));
+    await again;
+    expect(t.error.value).toBeNull();
+    expect(t.data.value).toEqual([2]);
+  });
 });
