@@ -9,6 +9,7 @@
 #include "admin/routes.hpp"
 #include "app/http_fetcher.hpp"
 #include "app/static_files.hpp"
+#include "app/wiring.hpp"
 #include "auth/jwt.hpp"
 #include "auth/login_limiter.hpp"
 #include "core/blocking.hpp"
@@ -37,27 +38,6 @@ namespace {
 
 constexpr const char* kDevSecret = "llm-gateway-development-only-secret-change-me";
 
-http::ServerOptions serverOptions(const Config& c) {
-  http::ServerOptions so;
-  so.host = c.host;
-  so.port = c.port;
-  so.threads = c.threads;
-  so.max_body_bytes = c.max_body_bytes;
-  so.max_header_bytes = c.max_header_bytes;
-  so.header_timeout = c.header_timeout;
-  so.body_timeout = c.body_timeout;
-  so.idle_timeout = c.idle_timeout;
-  so.shutdown_grace = c.shutdown_grace;
-  so.access_log = c.log_level == "debug" || c.log_level == "trace" || c.log_level == "info";
-  return so;
-}
-
-std::shared_ptr<boost::asio::ssl::context> tlsContext(const Config& c) {
-  http::TlsClientOptions t;
-  t.extra_ca_file = c.extra_ca_file;
-  return http::makeClientTlsContext(t);
-}
-
 }  // namespace
 
 struct App::Impl {
@@ -70,7 +50,7 @@ struct App::Impl {
         db(store::sqlite::databaseOf(*store)),
         logs(db),
         preset_store(db),
-        tls(tlsContext(config)),
+        tls(clientTlsContext(config)),
         fetcher(*tls, std::chrono::seconds(60)),
         presets(preset_store, fetcher, clock, config.litellm_presets_url),
         snapshots(*store, secrets),
@@ -85,7 +65,7 @@ struct App::Impl {
                    std::chrono::steady_clock::now(), clients, db, logs, presets, breakers, guard,
                    log_writer, kVersion, log_prompts},
         dataplane_deps{snapshots, clients, guard, breakers, metrics, log_writer, clock,
-                       dataplaneOptions(), log_prompts} {}
+                       dataplaneOptions(config), log_prompts} {}
 
   observe::UsageLogWriterOptions writerOptions() const {
     observe::UsageLogWriterOptions o;
@@ -93,27 +73,7 @@ struct App::Impl {
     return o;
   }
 
-  dataplane::DataplaneOptions dataplaneOptions() const {
-    dataplane::DataplaneOptions o;
-    o.request_deadline = config.request_deadline;
-    o.first_byte_timeout = config.upstream_first_byte_timeout;
-    o.idle_timeout = config.upstream_idle_timeout;
-    return o;
-  }
-
-  void buildClients() {
-    http::ClientOptions co;
-    co.connect_timeout = config.upstream_connect_timeout;
-    co.first_byte_timeout = config.upstream_first_byte_timeout;
-    co.idle_timeout = config.upstream_idle_timeout;
-    http::applyProxyEnvironment(co);
-    if (!config.https_proxy.empty()) {
-      co.https_proxy = config.https_proxy;
-    }
-    for (std::size_t i = 0; i < server.loopCount(); ++i) {
-      clients.add(std::make_unique<http::UpstreamClient>(server.loop(i).get_executor(), *tls, co));
-    }
-  }
+  void buildClients() { addLoopClients(clients, server, *tls, upstreamClientOptions(config)); }
 
   /// Seeds each budgeted key's spend from the logs once per (key, period).
   void seedBudgets(const dataplane::Snapshot& snap) {
@@ -135,27 +95,14 @@ struct App::Impl {
   }
 
   void buildRoutes() {
-    router.add("GET", "/healthz", [](http::RequestContext& rc) -> http::net::awaitable<void> {
-      const json::object body{{"status", "ok"}};
-      co_await rc.sendJson(200, body);
-    });
+    addHealthRoute(router);
     router.add("GET", "/readyz", [this](http::RequestContext& rc) -> http::net::awaitable<void> {
       const bool ready = co_await pool.run([this] { return store->ready(); });
       const json::object body{{"status", ready ? "ready" : "not_ready"},
                               {"store", ready ? "ok" : "unavailable"}};
       co_await rc.sendJson(ready ? 200 : 503, body);
     });
-    router.add("GET", "/metrics", [this](http::RequestContext& rc) -> http::net::awaitable<void> {
-      if (!config.metrics_token.empty() &&
-          !observe::metricsAuthorized(rc.header("authorization"), config.metrics_token)) {
-        rc.addHeader("www-authenticate", "Bearer");
-        const json::object body{{"error", json::object{{"code", "unauthorized"},
-                                                       {"message", "metrics token required"}}}};
-        co_await rc.sendJson(401, body);
-        co_return;
-      }
-      co_await rc.send(200, registry.render(), observe::MetricsRegistry::kContentType);
-    });
+    addMetricsRoute(router, config.metrics_token, registry);
     admin::registerAuthRoutes(router, admin_deps);
     admin::registerProviderRoutes(router, admin_deps);
     admin::registerModelRoutes(router, admin_deps);
@@ -238,16 +185,7 @@ void App::start() {
   i.snapshots.onPublish([&i](const dataplane::Snapshot& s) { i.seedBudgets(s); });
   i.snapshots.rebuild();
   i.metrics.attachLogWriter(i.log_writer);
-  i.metrics.setBreakerSource([&i] {
-    std::vector<observe::GatewayMetrics::BreakerState> out;
-    for (const auto& e : i.breakers.toJson()) {
-      const auto& o = e.as_object();
-      const auto state = getStringView(o, "state").value_or("closed");
-      out.push_back({std::string(getStringView(o, "key").value_or("")),
-                     state == "open" ? 2.0 : state == "half_open" ? 1.0 : 0.0});
-    }
-    return out;
-  });
+  attachBreakerStates(i.metrics, i.breakers);
   i.buildClients();
   i.buildRoutes();
   admin::startPresetScheduler(i.admin_deps, i.server.loop(0), i.config.presets_auto_sync);
