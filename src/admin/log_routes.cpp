@@ -91,6 +91,9 @@ net::awaitable<void> listLogs(AdminDeps& d, RequestContext& rc) {
   if (auto model = q.text("model"); !model.empty()) {
     filter.model = std::move(model);
   }
+  if (auto agent = q.text("agent"); !agent.empty()) {
+    filter.agent = std::move(agent);
+  }
   if (auto status = store::StatusFilter::parse(q.text("status"))) {
     filter.status = *status;
   } else {

@@ -97,8 +97,6 @@ http::Handler deleteRoute(AdminDeps& d, std::function<bool(std::int64_t)> remove
                  });
 }
 
-namespace {
-
 net::awaitable<void> runBodyWork(RequestContext& rc, AdminDeps& d, const BodyWork& work,
                                  unsigned status) {
   auto body = co_await readJsonBody(rc);
@@ -117,8 +115,6 @@ net::awaitable<void> runBodyWork(RequestContext& rc, AdminDeps& d, const BodyWor
   }
   co_await rc.sendJson(status, *answer);
 }
-
-}  // namespace
 
 Error invalidFields() {
   return Error::invalid("invalid fields");

@@ -50,6 +50,11 @@ using BodyWork = std::function<Result<json::value>(const json::object& body,
 using RecordBodyWork = std::function<Result<json::value>(std::int64_t id, const json::object& body,
                                                          std::vector<http::FieldError>& errors)>;
 
+/// Reads the JSON object body (400 when malformed), runs `work` on the blocking pool and
+/// answers its JSON with `status` (400 with every recorded field error, or its error).
+net::awaitable<void> runBodyWork(RequestContext& rc, AdminDeps& d, const BodyWork& work,
+                                 unsigned status);
+
 /// A route that reads a JSON object body (400 when malformed), runs `work` on the blocking pool
 /// and answers its JSON with `status`.
 http::Handler bodyRoute(AdminDeps& d, BodyWork work, unsigned status = 200);

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "admin/agent_routes.hpp"
 #include "admin/routes.hpp"
 #include "app/http_fetcher.hpp"
 #include "app/static_files.hpp"
@@ -111,6 +112,8 @@ struct App::Impl {
     admin::registerSystemRoutes(router, admin_deps);
     admin::registerPresetRoutes(router, admin_deps);
     admin::registerLogRoutes(router, admin_deps);
+    admin::registerAgentRoutes(router, admin_deps, config.public_url);
+    admin::registerAgentApiRoutes(router, admin_deps, "/proc/self/exe");
     dataplane::registerDataplaneRoutes(router, dataplane_deps);
     router.setFallback(static_files.handler());
   }

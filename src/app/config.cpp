@@ -76,6 +76,12 @@ void apply(Config& c, const std::string& name, const std::string& v) {
     c.jwt_ttl = std::chrono::seconds(parseNumber<long long>(name, v, 60, 365LL * 86400));
   else if (name == "SECRET_KEY") c.secret_key = v;
   else if (name == "WEB_DIR") c.web_dir = v;
+  else if (name == "PUBLIC_URL") {
+    if (!v.empty() && !v.starts_with("http://") && !v.starts_with("https://")) {
+      throw std::invalid_argument(name + ": must be an http:// or https:// URL, got \"" + v + "\"");
+    }
+    c.public_url = v;
+  }
   else if (name == "LITELLM_PRESETS_URL") c.litellm_presets_url = v;
   else if (name == "PRESETS_AUTO_SYNC") c.presets_auto_sync = parseBool(name, v);
   else if (name == "MAX_BODY_BYTES")
@@ -104,7 +110,7 @@ constexpr const char* kKnown[] = {
     "HEADER_TIMEOUT_MS", "BODY_TIMEOUT_MS", "IDLE_TIMEOUT_MS", "SHUTDOWN_GRACE_MS",
     "UPSTREAM_CONNECT_TIMEOUT_MS", "UPSTREAM_FIRST_BYTE_TIMEOUT_MS", "UPSTREAM_IDLE_TIMEOUT_MS",
     "REQUEST_DEADLINE_MS", "https_proxy", "HTTPS_PROXY", "METRICS_TOKEN", "LOG_RETENTION_DAYS",
-    "EXTRA_CA_FILE"};
+    "EXTRA_CA_FILE", "PUBLIC_URL"};
 
 /// Applies one source's known settings in kKnown order, so that within a source an alias
 /// listed later wins (GATEWAY_ENV over NODE_ENV, HTTPS_PROXY over https_proxy).

@@ -25,6 +25,8 @@ struct Config {
   std::chrono::seconds jwt_ttl{24 * 3600};
   std::string secret_key;
   std::string web_dir = "web/dist";
+  /// Base URL agents reach this control plane at (install scripts); empty = from the request.
+  std::string public_url;
   std::string litellm_presets_url =
       "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json";
   bool presets_auto_sync = true;
