@@ -10,6 +10,7 @@
 #include "admin/agent_routes.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"
+#include "dataplane/agent_forward.hpp"
 #include "dataplane/snapshot.hpp"
 #include "store/sqlite/request_log_store.hpp"
 
@@ -179,6 +180,7 @@ net::awaitable<void> heartbeatRoute(AdminDeps& d, RequestContext& rc) {
   beat.remote_addr = rc.remoteAddress().to_string();
   const std::int64_t id = call->first.id;
   co_await d.pool.run([&] { return recordHeartbeat(d, id, beat); });
+  d.agent_liveness.seen(id, call->first.key_hash);
   const auto answer = heartbeatAnswer(d);
   co_await rc.sendJson(200, answer);
 }

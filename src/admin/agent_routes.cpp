@@ -6,6 +6,7 @@
 #include "admin/resource_helpers.hpp"
 #include "core/crypto.hpp"
 #include "core/random.hpp"
+#include "dataplane/agent_forward.hpp"
 #include "dataplane/snapshot.hpp"
 #include "http/client/client_set.hpp"
 #include "http/client/upstream_client.hpp"
@@ -278,6 +279,7 @@ Result<json::value> regenerateKey(AdminDeps& d, std::int64_t id, const std::stri
   }
   const std::string key = issueKey(*row);
   const auto updated = d.store.agents().update(*row);
+  d.agent_liveness.forget(id);  // the running agent holds the old key: no forwards to it
   return keyAnswer(d, updated, key, cp_url);
 }
 
@@ -348,6 +350,7 @@ net::awaitable<void> checkAgent(AdminDeps& d, RequestContext& rc, std::int64_t i
   }
   out["ok"] = true;
   co_await d.pool.run([&] { recordProbe(d, id, latency); });
+  d.agent_liveness.seen(id, row->key_hash);
   co_await rc.sendJson(200, out);
 }
 

@@ -13,6 +13,7 @@ class io_context;
 }
 namespace gw::dataplane {
 class SnapshotService;
+class AgentLiveness;
 }
 namespace gw::http {
 class ClientSet;
@@ -56,6 +57,7 @@ struct AdminDeps {
   observe::UsageLogWriter& log_writer;
   std::string version;
   std::atomic<bool>& log_prompts;    ///< live copy of the `log_prompts` setting
+  dataplane::AgentLiveness& agent_liveness;  ///< agents seen (heartbeat, check), for forwarding
 };
 
 /// Each registers one resource's routes (paths in docs/api.md).

@@ -17,6 +17,7 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"
+#include "dataplane/agent_forward.hpp"
 #include "dataplane/dataplane.hpp"
 #include "dataplane/snapshot.hpp"
 #include "governance/budget.hpp"
@@ -64,9 +65,10 @@ struct App::Impl {
         server(serverOptions(config), router),
         admin_deps{*store, pool, jwt, clock, login_limiter, secrets, snapshots,
                    std::chrono::steady_clock::now(), clients, db, logs, presets, breakers, guard,
-                   log_writer, kVersion, log_prompts},
+                   log_writer, kVersion, log_prompts, agent_liveness},
         dataplane_deps{snapshots, clients, guard, breakers, metrics, log_writer, clock,
-                       dataplaneOptions(config), log_prompts} {}
+                       dataplaneOptions(config), log_prompts,
+                       dataplane::AgentForwarding{&agent_liveness, {}}} {}
 
   observe::UsageLogWriterOptions writerOptions() const {
     observe::UsageLogWriterOptions o;
@@ -145,6 +147,7 @@ struct App::Impl {
   // executors of the event loops, which must outlive it.
   BlockingPool pool{config.blocking_threads};
   std::atomic<bool> log_prompts{false};
+  dataplane::AgentLiveness agent_liveness{clock, admin::kAgentOnlineWindow};
   admin::AdminDeps admin_deps;
   dataplane::DataplaneDeps dataplane_deps;
   std::mutex seed_mutex;

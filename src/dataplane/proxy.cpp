@@ -6,6 +6,7 @@
 
 #include "core/crypto.hpp"
 #include "core/log.hpp"
+#include "dataplane/agent_forward.hpp"
 #include "dataplane/snapshot.hpp"
 #include "governance/key_guard.hpp"
 #include "governance/pricing.hpp"
@@ -176,6 +177,7 @@ private:
   std::string route_path_;
   int attempts_ = 0;
   bool client_gone_ = false;
+  bool forwarded_in_ = false;  ///< agent mode: forwarded by the control plane (not uploaded)
   bool streaming_ = false;
   std::optional<std::int64_t> ttfb_ms_;
   Clock::duration upstream_time_{0};
@@ -183,6 +185,7 @@ private:
 };
 
 net::awaitable<void> ProxyCall::run() {
+  forwarded_in_ = isForwardedRequest(deps_.forwarding, rc_);  // agent mode: logged upstream
   // 1. The key.
   const std::string_view presented = presentedKey(rc_);
   if (presented.empty()) {
@@ -241,6 +244,8 @@ net::awaitable<void> ProxyCall::run() {
     co_await sendError(route.error());
     co_return;
   }
+  // Agents whose rules take the request go first, this node last (docs/agents.md).
+  const auto root = routeWithAgents(deps_.forwarding, *snap_, *route, rc_, model_, presented);
 
   // 4. Route: the executor picks targets and calls attempt() for each try.
   routing::RouteContext ctx;
@@ -256,8 +261,9 @@ net::awaitable<void> ProxyCall::run() {
   ctx.deadline = started_ + deps_.options.request_deadline;
   ctx.response_started = [this] { return rc_.responseStarted() || client_gone_; };
   auto outcome = co_await dp_.loopState().executor.execute(
-      **route, ctx,
+      *root, ctx,
       [this](const routing::ResolvedTarget& t, const routing::AttemptInfo& i) {
+        markAnsweringAgent(rc_, *t.provider);
         return attempt(t, i);
       });
   attempts_ = outcome.attempts;
@@ -677,6 +683,7 @@ void ProxyCall::account(int status, const std::string& error) {
     rc_.logField("provider", answered_by_->name);
   }
   rc_.logField("tokens", std::to_string(usage_.totalTokens()));
+  noteForwarding(rec, answered_by_.get(), forwarded_in_);
   deps_.metrics.recordRequest(rec);
   deps_.log_writer.submit(std::move(rec));
 }

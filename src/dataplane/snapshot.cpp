@@ -5,6 +5,7 @@
 
 #include "core/clock.hpp"
 #include "core/log.hpp"
+#include "dataplane/agent_forward.hpp"
 #include "providers/catalog.hpp"
 #include "providers/registry.hpp"
 #include "providers/secret_config.hpp"
@@ -477,6 +478,7 @@ Result<std::shared_ptr<Snapshot>> compileConfigDocument(const json::object& docu
   compileKeys(document, *snap, errors);
   compileRoutes(document, *snap, errors);
   compileAgents(document, *snap, errors);
+  attachAgentTargets(*snap);
   if (const auto* h = document.if_contains("hash"); h && !h->is_string()) {
     errors.push_back("hash: must be a string");
   }

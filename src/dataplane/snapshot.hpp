@@ -72,6 +72,9 @@ struct AgentEntry {
   bool enabled = true;
   std::int64_t priority = 0;  ///< lower first
   AgentRules rules;
+  /// Its synthetic provider (agentProvider() in agent_forward.hpp) when requests can be
+  /// forwarded to it: a `gateway` agent with an endpoint. Null otherwise.
+  ProviderPtr target;
 };
 
 /// The compiled, immutable configuration the data plane reads. Compiled from a config document

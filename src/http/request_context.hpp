@@ -78,6 +78,11 @@ public:
     extra_headers_.emplace_back(std::move(name), std::move(value));
   }
 
+  /// Removes the headers named `name` (as given to addHeader) not yet sent.
+  void removeHeader(std::string_view name) {
+    std::erase_if(extra_headers_, [&](const auto& h) { return h.first == name; });
+  }
+
   /// Sends a complete response.
   net::awaitable<void> send(unsigned status, std::string body, std::string_view content_type);
   net::awaitable<void> sendJson(unsigned status, const json::value& body);

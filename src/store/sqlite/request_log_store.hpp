@@ -37,6 +37,9 @@ struct UsageRecord {
   std::string error;                  ///< empty when the request succeeded
   std::optional<std::string> prompt;  ///< request body, only with log_prompts on
   std::string agent;  ///< the agent that served the request; empty = this node
+  /// Agent mode: the request was forwarded by the control plane, which logs it itself; the
+  /// agent counts it but does not upload it. Not stored.
+  bool forwarded = false;
 };
 
 /// A half-open time range [from, to); an absent end is unbounded.
