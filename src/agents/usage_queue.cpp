@@ -14,6 +14,9 @@ Result<void> UsageQueue::writeBatch(std::span<const observe::UsageRecord> batch)
       if (r.status >= 400) {
         errors_.fetch_add(1, std::memory_order_relaxed);
       }
+      if (r.forwarded) {
+        continue;  // forwarded by the control plane, which logs it (docs/agents.md "Forwarding")
+      }
       if (rows_.size() >= options_.capacity) {
         dropped_.fetch_add(1, std::memory_order_relaxed);
         continue;
