@@ -23,6 +23,12 @@ constexpr auto kStopWait = std::chrono::seconds(5);
 /// Log the first failure of a run and every tenth after it, not each retry.
 bool worthLogging(int failures) { return failures == 1 || failures % 10 == 0; }
 
+/// A 4xx other than 401 (key), 408 and 429 (try later): the batch itself is at fault.
+bool refusedForGood(const Error& e) {
+  const int status = e.upstream_status.value_or(0);
+  return status >= 400 && status < 500 && status != 401 && status != 408 && status != 429;
+}
+
 Result<void> applyDocument(const AgentSyncHooks& hooks, const json::object& document) {
   return hooks.apply(document);
 }
@@ -138,7 +144,8 @@ net::awaitable<bool> AgentSync::pause(std::chrono::milliseconds d, net::steady_t
     timer = &*own;
   }
   timer->expires_after(d);
-  (void)co_await timer->async_wait(net::as_tuple(net::use_awaitable));
+  auto [ec] = co_await timer->async_wait(net::as_tuple(net::use_awaitable));
+  (void)ec;
   co_return !stopping_.load();
 }
 
@@ -159,7 +166,8 @@ net::awaitable<void> AgentSync::configLoop() {
                     log::kv("failures", config_backoff_.failures()),
                     log::kv("retry_ms", static_cast<long long>(delay.count())));
       }
-      if (!co_await pause(delay)) {
+      const bool go_on = co_await pause(delay);
+      if (!go_on) {
         break;
       }
       continue;
@@ -208,7 +216,8 @@ net::awaitable<void> AgentSync::heartbeatLoop() {
     } else {
       failures = 0;
     }
-    if (!co_await pause(options_.heartbeat_interval)) {
+    const bool go_on = co_await pause(options_.heartbeat_interval);
+    if (!go_on) {
       break;
     }
   }
@@ -218,6 +227,14 @@ net::awaitable<bool> AgentSync::sendQueuedUsage(bool final) {
   while (usage_.size() > 0 && (final || !stopping_.load())) {
     auto rows = usage_.take();
     auto sent = co_await control_plane_.sendUsage(rows);
+    if (!sent && refusedForGood(sent.error())) {
+      // Sending the same batch again would be refused again and block every later row.
+      usage_.discard(rows.size());
+      GW_LOG_WARN("usage batch refused by the control plane; dropped{}{}",
+                  log::kv("rows", static_cast<long long>(rows.size())),
+                  log::kv("error", sent.error().message));
+      continue;
+    }
     if (!sent) {
       usage_.putBack(std::move(rows));
       const auto delay = usage_backoff_.next();
@@ -228,7 +245,8 @@ net::awaitable<bool> AgentSync::sendQueuedUsage(bool final) {
                     log::kv("dropped", static_cast<long long>(usage_.dropped())));
       }
       if (!final) {
-        (void)co_await pause(delay);
+        const bool go_on = co_await pause(delay);
+        (void)go_on;
       }
       co_return false;
     }
@@ -239,14 +257,21 @@ net::awaitable<bool> AgentSync::sendQueuedUsage(bool final) {
 
 net::awaitable<void> AgentSync::usageLoop() {
   while (!stopping_.load()) {
-    if (usage_.size() < usage_.batchRows() &&
-        !co_await pause(options_.usage_interval, &usage_wake_)) {
-      break;
+    // GCC 12 miscompiles co_await inside a && condition (SIGILL): await in statements only.
+    if (usage_.size() < usage_.batchRows()) {
+      const bool go_on = co_await pause(options_.usage_interval, &usage_wake_);
+      if (!go_on) {
+        break;
+      }
     }
-    (void)co_await sendQueuedUsage(false);
+    const bool all_sent = co_await sendQueuedUsage(false);
+    (void)all_sent;
   }
 }
 
-net::awaitable<void> AgentSync::finalUsage() { (void)co_await sendQueuedUsage(true); }
+net::awaitable<void> AgentSync::finalUsage() {
+  const bool all_sent = co_await sendQueuedUsage(true);
+  (void)all_sent;
+}
 
 }  // namespace gw::agents

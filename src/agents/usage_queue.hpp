@@ -44,6 +44,9 @@ public:
   /// dropped and counted.
   void putBack(std::vector<observe::UsageRecord>&& rows);
 
+  /// Counts rows given up on (e.g. a batch the control plane refused as malformed).
+  void discard(std::size_t rows) { dropped_.fetch_add(rows, std::memory_order_relaxed); }
+
   std::size_t size() const;
   std::size_t batchRows() const { return options_.batch_rows; }
   std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "core/json.hpp"
-#include "core/result.hpp"
 #include "observe/request_log_sink.hpp"
 
 namespace gw::agents {
@@ -13,10 +12,5 @@ namespace gw::agents {
 /// "cached_tokens", "cost_usd", "attempts", "route_path", "stream", "error", "prompt"}.
 /// Absent optionals are null; an empty error is null.
 json::object usageRowToJson(const observe::UsageRecord& record);
-
-/// The inverse of usageRowToJson, for the control plane. Strict on types of the fields that
-/// are present; "time", "status" and "model" are required. ErrorCode::InvalidRequest naming the
-/// field otherwise. Numbers out of range (negative tokens, status outside 100..599) are refused.
-Result<observe::UsageRecord> usageRowFromJson(const json::value& row);
 
 }  // namespace gw::agents
