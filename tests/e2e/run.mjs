@@ -31,6 +31,7 @@ const PROVIDER = 'e2e-mock-openai';
 const MODEL = 'gpt-4o-mini';
 const KEY_NAME = 'e2e-key';
 const ROUTING = 'e2e-fallback';
+const AGENT = 'e2e-agent';
 const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 15000);
 
 let context;
@@ -250,6 +251,86 @@ step('the system page shows the engine', async () => {
   await shot('15-system');
 }, { independent: true });
 
+step('agents: create one, read its key and install script once, check it', async () => {
+  await go('/agents');
+  await byTestId('agent-empty').waitFor(); // a fresh database has no agents
+  await byTestId('agent-add').click();
+  await byTestId('agent-name').fill(AGENT);
+  await byTestId('agent-region').fill('bad region');
+  await byTestId('agent-endpoint').fill('not-a-url');
+  await byTestId('agent-submit').click();
+  // checked in the browser before anything is sent
+  await eventually(async () => (await page.locator('.n-drawer .n-form-item-feedback--error').count()) >= 2, { what: 'region and endpoint errors' });
+  await shot('15a-agent-form-invalid');
+  await byTestId('agent-region').fill('e2e-local');
+  // the gateway under test stands in for the agent's endpoint, so the check reaches a real /healthz
+  await byTestId('agent-endpoint').fill(GATEWAY_URL);
+  const models = byTestId('agent-rule-models');
+  await models.click();
+  await page.keyboard.type('gpt-4o*');
+  await page.keyboard.press('Enter');
+  await byTestId('agent-name').click(); // close the dropdown without Esc (Esc closes the drawer)
+  await shot('15b-agent-form');
+  await byTestId('agent-submit').click();
+
+  const modal = byTestId('agent-key-modal');
+  const keyInput = modal.locator('[data-testid="agent-key"] input');
+  await keyInput.waitFor();
+  const key = await keyInput.inputValue();
+  assert.match(key, /^agk-.{16,}/, `agent key looks wrong: "${key}"`);
+  const script = await byTestId('agent-install-script').innerText();
+  assert.ok(script.startsWith('#!/bin/sh'), `install script does not start with a shebang: ${script.slice(0, 40)}`);
+  assert.ok(script.includes(key), 'the install script shown at creation embeds the key');
+  await shot('15c-agent-created');
+  await byTestId('agent-key-close').click();
+  await modal.waitFor({ state: 'hidden' });
+
+  const row = byTestId(`agent-row-${AGENT}`);
+  await row.waitFor();
+  assert.ok(!(await page.locator('body').innerText()).includes(key), 'the key is still on the page after closing');
+  await row.locator('[data-testid="agent-check"]').click();
+  const dialog = page.locator('.n-dialog');
+  await dialog.waitFor();
+  const verdict = await dialog.innerText();
+  assert.match(verdict, /\d+(\.\d)? ms/, `the check did not report a latency: ${verdict}`);
+  await shot('15d-agent-check');
+  await dialog.locator('.n-dialog__close, .n-base-close').first().click();
+  await eventually(async () => (await row.locator('[data-testid="agent-status"]').innerText()).trim() === '在线',
+    { what: 'the agent to show online' });
+  assert.match(await row.locator('[data-testid="agent-latency"]').innerText(), /ms/);
+  await shot('15e-agents');
+
+  // The key-less script reads AGENT_KEY from the environment.
+  await row.locator('[data-testid="agent-more"]').click();
+  await byTestId('agent-script').click();
+  await byTestId('agent-install-script').waitFor();
+  const bare = await byTestId('agent-install-script').innerText();
+  assert.ok(bare.includes('AGENT_KEY') && !bare.includes(key), 'the downloadable script must not embed the key');
+  await byTestId('agent-key-close').click();
+  await modal.waitFor({ state: 'hidden' });
+
+  // A new key (after confirming) is shown once too, and differs.
+  const confirmDialog = async () => {
+    const d = page.locator('.n-dialog');
+    await d.waitFor();
+    await d.locator('.n-dialog__action button').last().click();
+  };
+  await row.locator('[data-testid="agent-more"]').click();
+  await byTestId('agent-regenerate').click();
+  await confirmDialog();
+  await keyInput.waitFor();
+  const second = await keyInput.inputValue();
+  assert.ok(second.startsWith('agk-') && second !== key, 'regenerate did not issue a new key');
+  await byTestId('agent-key-close').click();
+  await modal.waitFor({ state: 'hidden' });
+
+  // Deleting (after confirming) brings the empty state back.
+  await row.locator('[data-testid="agent-more"]').click();
+  await byTestId('agent-delete').click();
+  await confirmDialog();
+  await byTestId('agent-empty').waitFor();
+}, { independent: true });
+
 step('switch to English, and it persists', async () => {
   await go('/');
   assert.equal((await byTestId('menu-dashboard').innerText()).trim(), '仪表盘');
@@ -263,6 +344,9 @@ step('switch to English, and it persists', async () => {
   await shot('16-dashboard-en');
   await go('/routing');
   await shot('17-routing-en');
+  await go('/agents');
+  await page.getByText('No agents yet').first().waitFor();
+  await shot('17b-agents-en');
 }, { independent: true });
 
 step('server validation errors are listed and shown at the field', async () => {
