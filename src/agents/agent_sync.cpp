@@ -51,7 +51,8 @@ AgentSync::AgentSync(net::any_io_executor executor, ControlPlaneClient& control_
       options_(options),
       config_backoff_(options.backoff, random),
       usage_backoff_(options.backoff, random),
-      usage_wake_(executor) {
+      usage_wake_(executor),
+      heartbeat_wake_(executor) {
   usage_.onBatchReady([this] {
     net::post(executor_, [this] { usage_wake_.cancel(); });
   });
@@ -107,6 +108,7 @@ void AgentSync::cancelAndWait(std::vector<std::future<void>>& done, std::size_t 
       signals_[i].emit(net::cancellation_type::terminal);
     }
     usage_wake_.cancel();
+    heartbeat_wake_.cancel();
   });
   for (auto& f : done) {
     if (f.wait_for(kStopWait) != std::future_status::ready) {
@@ -192,6 +194,7 @@ net::awaitable<void> AgentSync::configLoop() {
     version_.store(doc.version, std::memory_order_release);
     GW_LOG_INFO("config document applied{}",
                 log::kv("config_version", static_cast<long long>(doc.version)));
+    heartbeat_wake_.cancel();  // tell the control plane now, not at the next beat
     auto saved = co_await pool_.run([this, &doc] { return saveState(state_, doc); });
     if (!saved) {
       GW_LOG_WARN("cannot keep the config document on disk{}",
@@ -215,8 +218,11 @@ net::awaitable<void> AgentSync::heartbeatLoop() {
       }
     } else {
       failures = 0;
+      if (configVersion() != version) {
+        continue;  // a document arrived while this beat was on its way: report it now
+      }
     }
-    const bool go_on = co_await pause(options_.heartbeat_interval);
+    const bool go_on = co_await pause(options_.heartbeat_interval, &heartbeat_wake_);
     if (!go_on) {
       break;
     }

@@ -42,7 +42,8 @@ struct AgentSyncHooks {
 /// - config: long-polls the control plane for the document, applies each new one and writes
 ///   it to the state file; on failure retries with exponential, capped, jittered backoff. A
 ///   document that does not compile is not retried: the loop then waits for the next version.
-/// - heartbeat: every heartbeat_interval, reports the stats (failures only logged).
+/// - heartbeat: every heartbeat_interval, and right after a new document is applied, reports
+///   the stats (failures only logged).
 /// - usage: every usage_interval, or as soon as the queue holds a batch, POSTs the queued rows
 ///   in batches; a failed batch goes back to the queue and the loop backs off.
 ///
@@ -108,6 +109,7 @@ private:
   std::atomic<bool> connected_{false};
   std::atomic<bool> stopping_{false};
   boost::asio::steady_timer usage_wake_;
+  boost::asio::steady_timer heartbeat_wake_;  ///< cancelled to report a new version at once
   boost::asio::cancellation_signal signals_[4];  ///< config, heartbeat, usage, final usage
   std::vector<std::future<void>> running_;
   bool started_ = false;
