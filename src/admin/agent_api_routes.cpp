@@ -292,7 +292,9 @@ net::awaitable<void> binaryRoute(AdminDeps& d, RequestContext& rc, const std::st
   }
   GW_LOG_INFO("agent downloads the binary{}", log::kv("agent", agent->name));
   rc.addHeader("content-disposition", "attachment; filename=\"llm-gateway\"");
-  if (!co_await rc.beginStream(200, "application/octet-stream")) {
+  // Awaited into locals: GCC 12 miscompiles `co_await` in an `if` condition (SIGILL).
+  const bool begun = co_await rc.beginStream(200, "application/octet-stream");
+  if (!begun) {
     co_return;
   }
   for (;;) {
@@ -300,7 +302,8 @@ net::awaitable<void> binaryRoute(AdminDeps& d, RequestContext& rc, const std::st
     if (piece.empty()) {
       break;
     }
-    if (!co_await rc.writeChunk(piece)) {
+    const bool written = co_await rc.writeChunk(piece);
+    if (!written) {
       co_return;
     }
   }

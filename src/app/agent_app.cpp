@@ -83,7 +83,11 @@ struct AgentApp::Impl {
         sync(server.loop(0).get_executor(), control_plane, pool, state, usage, random, hooks()),
         log_writer(usage, clock, writerOptions()),
         dataplane_deps{snapshots, clients, guard, breakers, metrics, log_writer, clock,
-                       dataplaneOptions(config), log_prompts} {}
+                       dataplaneOptions(config), log_prompts} {
+    // Recognises the control plane's forwards (their usage is logged there, not uploaded
+    // from here) and never forwards itself.
+    dataplane_deps.forwarding.token_key = crypto::sha256Hex(agent.agent_key);
+  }
 
   agents::AgentSyncHooks hooks() {
     agents::AgentSyncHooks h;
