@@ -2,7 +2,6 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/sha.h>
 #include <sodium.h>
 
 #include <array>
@@ -19,9 +18,11 @@ void initSodium() {
 }
 
 std::string sha256(std::string_view data) {
-  std::string out(SHA256_DIGEST_LENGTH, '\0');
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-         reinterpret_cast<unsigned char*>(out.data()));
+  // libsodium rather than OpenSSL 3, whose one-shot SHA256() fetches the algorithm on every
+  // call: this runs once per data-plane request (the key lookup).
+  std::string out(crypto_hash_sha256_BYTES, '\0');
+  crypto_hash_sha256(reinterpret_cast<unsigned char*>(out.data()),
+                     reinterpret_cast<const unsigned char*>(data.data()), data.size());
   return out;
 }
 

@@ -1,7 +1,5 @@
 #include "dataplane/proxy.hpp"
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
-
 #include <boost/beast/core/string.hpp>
 
 #include "core/crypto.hpp"
@@ -43,19 +41,6 @@ std::string_view presentedKey(const http::RequestContext& rc) {
     return k;
   }
   return rc.header("api-key");
-}
-
-/// Runs `op`, or gives up as soon as the client disconnects (nullopt). The losing branch is
-/// cancelled, which closes an in-flight upstream connection.
-template <class T>
-net::awaitable<std::optional<T>> unlessClientGone(http::RequestContext& rc, net::awaitable<T> op) {
-  using namespace boost::asio::experimental::awaitable_operators;
-  auto v = co_await (std::move(op) || rc.waitClientGone());
-  std::optional<T> out;
-  if (v.index() == 0) {
-    out.emplace(std::move(std::get<0>(v)));
-  }
-  co_return out;
 }
 
 std::int64_t millisSince(Clock::time_point t) {
@@ -164,7 +149,7 @@ private:
   const KeyEntry* key_ = nullptr;
   json::object body_;                  ///< the client's body, in its own format
   json::object chat_body_;             ///< OpenAI-format body, for Anthropic ingress only
-  const json::object* chat_ = &body_;  ///< OpenAI-format body: body_ or chat_body_
+  json::object* chat_ = &body_;        ///< OpenAI-format body: body_ or chat_body_
   std::string model_;                  ///< public model the client asked for
   bool stream_ = false;
   bool include_usage_ = false;
@@ -362,17 +347,27 @@ net::awaitable<Result<void>> ProxyCall::attempt(const routing::ResolvedTarget& t
   const Operation op = passthrough ? Operation::Messages
                        : op_ == Operation::Messages ? Operation::ChatCompletions
                                                     : op_;
-  json::object body = passthrough ? body_ : *chat_;
+  // The request body is the client's, with the target's parameters and the upstream model
+  // id. Without other parameters than the model the client's object is used in place (its
+  // model restored once the request is built: conditions of later attempts read it); a
+  // target that overrides more gets its own copy.
+  json::object& source = passthrough ? body_ : *chat_;
   std::string model = model_;
+  json::object scratch;
+  json::object* body = &source;
   for (const auto& [k, v] : target.override_params) {
     if (k == "model" && v.is_string()) {
       model = std::string(v.get_string());
     } else {
-      body[k] = v;
+      if (body == &source) {
+        scratch = source;
+        body = &scratch;
+      }
+      scratch[k] = v;
     }
   }
   upstream_model_ = upstreamModelFor(*snap_, provider.id, model);
-  body["model"] = upstream_model_;
+  json::value client_model = std::exchange((*body)["model"], json::value(upstream_model_));
 
   providers::RequestOptions options;
   options.stream = stream_;
@@ -380,7 +375,8 @@ net::awaitable<Result<void>> ProxyCall::attempt(const routing::ResolvedTarget& t
   options.include_usage = include_usage_ || ingress_ == Ingress::Anthropic;
   options.public_model = model_;
   options.unix_time = unixSeconds(deps_.clock.now());
-  auto req = adapter->buildRequest(op, body, provider, options);
+  auto req = adapter->buildRequest(op, *body, provider, options);
+  (*body)["model"] = std::move(client_model);
   if (!req) {
     co_return req.error();
   }
@@ -409,13 +405,13 @@ net::awaitable<Result<void>> ProxyCall::attemptPlain(const providers::Adapter& a
                                                      Clock::time_point deadline) {
   auto& client = deps_.clients.current();
   const auto t0 = Clock::now();
-  auto raced = co_await unlessClientGone(rc_, client.send(req, http::Deadline{deadline}));
+  http::ClientWatch watch(rc_);  // a disconnect cuts the call (and the answer) short
+  auto sent = co_await client.send(req, http::Deadline{deadline});
   upstream_time_ += Clock::now() - t0;
-  if (!raced) {
+  if (rc_.clientLeft()) {
     client_gone_ = true;
     co_return Error(ErrorCode::InvalidRequest, "client disconnected");
   }
-  auto& sent = *raced;
   if (!sent) {
     co_return providers::redactCredentials(sent.error(), provider);
   }
@@ -426,21 +422,29 @@ net::awaitable<Result<void>> ProxyCall::attemptPlain(const providers::Adapter& a
   providers::RequestOptions options;
   options.public_model = model_;
   options.unix_time = unixSeconds(deps_.clock.now());
+  options.passthrough_ok = ingress_ == Ingress::OpenAi;
   auto parsed = adapter.parseResponse(op, resp, options);
   if (!parsed) {
     co_return providers::redactCredentials(parsed.error(), provider);
   }
   usage_ = parsed->usage;
-  if (op == Operation::Embeddings) {
-    // Float-only providers (Gemini) still owe the SDKs their default base64 encoding.
-    providers::applyEmbeddingEncoding(body_, parsed->body);
+  std::string answer;
+  if (parsed->passthrough) {
+    answer = std::move(sent.value().body);  // already the client's format: sent as it came
+  } else {
+    if (op == Operation::Embeddings) {
+      // Float-only providers (Gemini) still owe the SDKs their default base64 encoding.
+      providers::applyEmbeddingEncoding(body_, parsed->body);
+    }
+    if (ingress_ == Ingress::Anthropic && op != Operation::Messages) {
+      answer = json::serialize(providers::anthropic::chatResponseToMessages(parsed->body));
+    } else {
+      answer = json::serialize(parsed->body);
+    }
   }
-  json::object out = ingress_ == Ingress::Anthropic && op != Operation::Messages
-                         ? providers::anthropic::chatResponseToMessages(parsed->body)
-                         : std::move(parsed->body);
   ttfb_ms_ = millisSince(started_);
   settle();
-  co_await rc_.sendJson(200, out);
+  co_await rc_.send(200, std::move(answer), "application/json");
   if (rc_.clientGone()) {
     client_gone_ = true;
   }
@@ -504,13 +508,13 @@ net::awaitable<Result<void>> ProxyCall::attemptStream(const providers::Adapter& 
   const auto first_byte =
       std::min(deadline, Clock::now() + deps_.options.first_byte_timeout);
   auto t0 = Clock::now();
-  auto raced_open = co_await unlessClientGone(rc_, client.openStream(req, http::Deadline{first_byte}));
+  http::ClientWatch watch(rc_);  // a disconnect cuts the upstream reads and our writes short
+  auto opened = co_await client.openStream(req, http::Deadline{first_byte});
   upstream_time_ += Clock::now() - t0;
-  if (!raced_open) {
+  if (rc_.clientLeft()) {
     client_gone_ = true;
     co_return Error(ErrorCode::InvalidRequest, "client disconnected");
   }
-  auto& opened = *raced_open;
   if (!opened) {
     co_return providers::redactCredentials(opened.error(), provider);
   }
@@ -536,19 +540,18 @@ net::awaitable<Result<void>> ProxyCall::attemptStream(const providers::Adapter& 
   std::vector<json::object> chunks;
   for (;;) {
     // A client that went away ends the stream now: returning drops the upstream connection.
-    // Checked here, raced against each upstream read below, and seen by failed writes.
-    if (rc_.peerClosed()) {
+    // The watch cuts each upstream read short; failed writes see it too.
+    if (rc_.clientLeft()) {
       client_gone_ = true;
       co_return Error(ErrorCode::InvalidRequest, "client disconnected");
     }
     t0 = Clock::now();
-    auto raced = co_await unlessClientGone(rc_, sr.next(deps_.options.idle_timeout, total));
+    auto piece = co_await sr.next(deps_.options.idle_timeout, total);
     upstream_time_ += Clock::now() - t0;
-    if (!raced) {
+    if (rc_.clientLeft()) {
       client_gone_ = true;
       co_return Error(ErrorCode::InvalidRequest, "client disconnected");
     }
-    auto& piece = *raced;
     if (!piece) {
       // The upstream failed mid-stream. Before any byte reached the client this attempt may
       // still be retried; afterwards the client gets an error event and the stream ends.

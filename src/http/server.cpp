@@ -3,6 +3,9 @@
 #include <sys/socket.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -43,10 +46,16 @@ thread_local int tl_loop_index = -1;
 std::string newRequestId() {
   thread_local std::uint64_t prefix = std::random_device{}() ^ (std::uint64_t(std::random_device{}()) << 32);
   thread_local std::uint64_t counter = 0;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%016llx%08llx", static_cast<unsigned long long>(prefix),
-                static_cast<unsigned long long>(++counter & 0xFFFFFFFFull));
-  return buf;
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string id(24, '0');  // 16 hex digits of prefix, 8 of counter
+  const std::uint64_t count = ++counter & 0xFFFFFFFFull;
+  for (int i = 0; i < 16; ++i) {
+    id[15 - i] = kDigits[(prefix >> (4 * i)) & 0xF];
+  }
+  for (int i = 0; i < 8; ++i) {
+    id[23 - i] = kDigits[(count >> (4 * i)) & 0xF];
+  }
+  return id;
 }
 
 bool validRequestId(std::string_view id) {
@@ -103,6 +112,7 @@ public:
     ++active_;
   }
   ~Session() override {
+    watch_->alive = false;
     loop_.sessions.erase(it_);
     --active_;
   }
@@ -133,6 +143,10 @@ public:
       header.keep_alive(false);
     }
     keep_alive_ = header.keep_alive();
+    if (buffer_.size() == 0) {
+      // A stream may stay open for minutes: do not hold the read buffer meanwhile.
+      buffer_.shrink_to_fit();
+    }
     bhttp::response_serializer<bhttp::empty_body> sr{header};
     stream_.expires_after(options_.idle_timeout);
     auto [ec, n] = co_await bhttp::async_write_header(stream_, sr, kTuple);
@@ -158,38 +172,19 @@ public:
     co_return !ec;
   }
 
-  bool peerClosed() override {
-    char byte;
-    const auto r = ::recv(stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-    return r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
-  }
-
-  net::awaitable<void> waitClientGone() override {
-    auto& sock = stream_.socket();
-    for (;;) {
-      auto [ec] = co_await sock.async_wait(tcp::socket::wait_read, kTuple);
-      if (ec == net::error::operation_aborted) {
-        // Cancelled by the caller (the other branch finished): not a disconnect, but the
-        // caller ignores our result then anyway.
-        co_return;
-      }
-      if (ec) {
-        co_return;
-      }
-      char byte;
-      const auto r = ::recv(sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-      if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
-        co_return;  // EOF or error: the client is gone
-      }
-      if (r > 0) {
-        // A pipelined request is waiting; we cannot watch further without consuming it.
-        net::steady_timer forever(co_await net::this_coro::executor,
-                                  std::chrono::steady_clock::time_point::max());
-        co_await forever.async_wait(kTuple);
-        co_return;
-      }
+  void watchClient(bool armed) override {
+    watch_->armed = armed;
+    if (armed && !watch_->left && !watch_->waiting) {
+      startWatch();
     }
   }
+
+  bool clientLeft() const override { return watch_->left; }
+
+  /// The slot the session coroutine is spawned with: the watch cancels through it.
+  net::cancellation_slot cancellationSlot() { return watch_->signal.slot(); }
+  /// Keeps the watch state (and its signal) alive for as long as `holder` lives.
+  std::shared_ptr<void> watchState() const { return watch_; }
 
 private:
   net::awaitable<void> sendSimpleError(const Error& error, std::string_view path, bool close);
@@ -207,7 +202,47 @@ private:
   bool keep_alive_ = true;
   bool linger_ = false;  ///< a request was refused unread: drain before closing
   std::size_t bytes_out_ = 0;
+
+  /// The disconnect watch: one readiness wait on the client socket, kept pending across
+  /// arm/disarm. Shared with the wait's handler, which may run after the session is gone,
+  /// and with the session coroutine's completion handler, which owns the signal's slot.
+  struct Watch {
+    net::cancellation_signal signal;
+    bool alive = true;     ///< the session still exists
+    bool armed = false;    ///< a handler await should be cut short by a disconnect
+    bool waiting = false;  ///< a readiness wait is pending
+    bool left = false;     ///< the client closed the connection
+  };
+  std::shared_ptr<Watch> watch_ = std::make_shared<Watch>();
+
+  void startWatch();
 };
+
+void Session::startWatch() {
+  watch_->waiting = true;
+  stream_.socket().async_wait(
+      tcp::socket::wait_read, [this, w = watch_](const boost::system::error_code& ec) {
+        w->waiting = false;
+        if (!w->alive || ec || !w->armed) {
+          // The session ended, the wait was cancelled with the socket, or nobody watches now
+          // (typically the next request arriving): the next arm starts a fresh wait, which
+          // sees a close that happened meanwhile.
+          return;
+        }
+        char byte;
+        const auto r =
+            ::recv(stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (r > 0) {
+          return;  // a pipelined request waits: the next read consumes it, stop watching
+        }
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+          startWatch();
+          return;
+        }
+        w->left = true;  // EOF or reset
+        w->signal.emit(net::cancellation_type::terminal);
+      });
+}
 
 net::awaitable<void> Session::sendSimpleError(const Error& error, std::string_view path,
                                               bool close) {
@@ -222,6 +257,9 @@ net::awaitable<void> Session::sendSimpleError(const Error& error, std::string_vi
 }
 
 net::awaitable<void> Session::run() {
+  // The watch cancels only the operation in flight; later awaits of the handler (its error
+  // answer, its accounting) proceed instead of throwing.
+  co_await net::this_coro::throw_if_cancelled(false);
   for (;;) {
     // Wait for the first byte of the next request under the keep-alive idle timeout, then
     // read the header under the (shorter) header timeout.
@@ -418,9 +456,13 @@ net::awaitable<void> acceptLoop(Server::Loop& loop, const Router& router,
     }
     socket.set_option(tcp::no_delay(true), ec);
     auto session = std::make_unique<Session>(std::move(socket), loop, router, options, active);
+    auto slot = session->cancellationSlot();
+    auto watch = session->watchState();
+    // The completion handler holds the watch state: the signal behind `slot` outlives the
+    // coroutine machinery that uses it.
     net::co_spawn(
         loop.ioc, [s = std::move(session)]() -> net::awaitable<void> { co_await s->run(); },
-        net::detached);
+        net::bind_cancellation_slot(slot, [keep = std::move(watch)](std::exception_ptr) {}));
   }
 }
 

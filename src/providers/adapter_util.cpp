@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstring>
 
+#include <boost/json/basic_parser_impl.hpp>
+
 #include "core/crypto.hpp"
 
 namespace gw::providers {
@@ -125,6 +127,137 @@ Usage usageFromOpenAi(const json::object& usage) {
   }
   u.known = true;
   return u;
+}
+
+namespace {
+
+/// SAX handler for scanOpenAiUsage: follows the nesting depth and reads the numbers of the
+/// top-level `usage` object and of its `prompt_tokens_details`; everything else is skipped.
+class UsageScanner {
+public:
+  static constexpr std::size_t max_object_size = std::size_t(-1);
+  static constexpr std::size_t max_array_size = std::size_t(-1);
+  static constexpr std::size_t max_key_size = std::size_t(-1);
+  static constexpr std::size_t max_string_size = std::size_t(-1);
+
+  Usage usage;
+  bool top_is_object = false;
+
+  /// The usage as usageFromOpenAi reads it: details' cached_tokens win over the older field.
+  Usage result() const {
+    Usage u = usage;
+    u.cached_tokens = has_details_ ? details_cached_ : cache_hit_;
+    return u;
+  }
+
+  bool on_document_begin(boost::system::error_code&) { return true; }
+  bool on_document_end(boost::system::error_code&) { return true; }
+  bool on_object_begin(boost::system::error_code&) {
+    if (depth_ == 0) {
+      top_is_object = true;
+    } else if (depth_ == 1 && key_ == "usage" && !seen_usage_) {
+      in_usage_ = seen_usage_ = true;
+      usage.known = true;
+    } else if (depth_ == 2 && in_usage_ && key_ == "prompt_tokens_details") {
+      in_details_ = has_details_ = true;
+    }
+    ++depth_;
+    return true;
+  }
+  bool on_object_end(std::size_t, boost::system::error_code&) {
+    --depth_;
+    if (depth_ == 2) {
+      in_details_ = false;
+    } else if (depth_ == 1) {
+      in_usage_ = false;
+    }
+    return true;
+  }
+  bool on_array_begin(boost::system::error_code&) {
+    ++depth_;
+    return true;
+  }
+  bool on_array_end(std::size_t, boost::system::error_code&) {
+    --depth_;
+    return true;
+  }
+  bool on_key_part(std::string_view s, std::size_t, boost::system::error_code&) {
+    if (!key_partial_) {
+      key_.clear();
+      key_partial_ = true;
+    }
+    key_.append(s);
+    return true;
+  }
+  bool on_key(std::string_view s, std::size_t, boost::system::error_code&) {
+    if (!key_partial_) {
+      key_.clear();
+    }
+    key_partial_ = false;
+    key_.append(s);
+    return true;
+  }
+  bool on_string_part(std::string_view, std::size_t, boost::system::error_code&) { return true; }
+  bool on_string(std::string_view, std::size_t, boost::system::error_code&) { return true; }
+  bool on_number_part(std::string_view, boost::system::error_code&) { return true; }
+  bool on_int64(std::int64_t v, std::string_view, boost::system::error_code&) {
+    number(v);
+    return true;
+  }
+  bool on_uint64(std::uint64_t v, std::string_view, boost::system::error_code&) {
+    if (v <= static_cast<std::uint64_t>(INT64_MAX)) {  // as getInt: larger is no number
+      number(static_cast<std::int64_t>(v));
+    }
+    return true;
+  }
+  bool on_double(double v, std::string_view, boost::system::error_code&) {
+    // getInt accepts integral doubles; so does this.
+    if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9.0e18) {
+      number(static_cast<std::int64_t>(v));
+    }
+    return true;
+  }
+  bool on_bool(bool, boost::system::error_code&) { return true; }
+  bool on_null(boost::system::error_code&) { return true; }
+  bool on_comment_part(std::string_view, boost::system::error_code&) { return true; }
+  bool on_comment(std::string_view, boost::system::error_code&) { return true; }
+
+private:
+  void number(std::int64_t v) {
+    if (depth_ == 2 && in_usage_) {
+      if (key_ == "prompt_tokens") {
+        usage.prompt_tokens = v;
+      } else if (key_ == "completion_tokens") {
+        usage.completion_tokens = v;
+      } else if (key_ == "prompt_cache_hit_tokens") {
+        cache_hit_ = v;  // DeepSeek's older field
+      }
+    } else if (depth_ == 3 && in_details_ && key_ == "cached_tokens") {
+      details_cached_ = v;
+    }
+  }
+
+  int depth_ = 0;
+  std::string key_;
+  bool key_partial_ = false;
+  bool in_usage_ = false;
+  bool seen_usage_ = false;
+  bool in_details_ = false;
+  bool has_details_ = false;
+  std::int64_t details_cached_ = 0;
+  std::int64_t cache_hit_ = 0;
+};
+
+}  // namespace
+
+Result<Usage> scanOpenAiUsage(std::string_view body) {
+  boost::json::basic_parser<UsageScanner> parser(boost::json::parse_options{});
+  boost::system::error_code ec;
+  const std::size_t n = parser.write_some(false, body.data(), body.size(), ec);
+  if (ec || n != body.size() || !parser.handler().top_is_object) {
+    return makeError(ErrorCode::UpstreamError, "the provider answered malformed JSON");
+  }
+  return parser.handler().result();
 }
 
 json::object usageToOpenAi(const Usage& usage) {

@@ -39,6 +39,10 @@ Error upstreamError(const UpstreamResponse& response, std::string message);
 
 /// Reads OpenAI's usage object (prompt/completion tokens, prompt_tokens_details.cached_tokens).
 Usage usageFromOpenAi(const json::object& usage);
+/// Checks that `body` is one JSON object and reads its top-level OpenAI `usage` (as
+/// usageFromOpenAi does) without building a DOM: the cheap path for answers passed through
+/// unchanged. ErrorCode::UpstreamError ("malformed JSON") otherwise, like parseUpstreamJson.
+Result<Usage> scanOpenAiUsage(std::string_view body);
 
 /// Writes OpenAI's usage object, with prompt_tokens_details.cached_tokens when non-zero.
 json::object usageToOpenAi(const Usage& usage);

@@ -89,6 +89,10 @@ struct RequestOptions {
   /// upstream rejects it, so callers must set it). Also the `created` value of answers an
   /// adapter synthesises (Anthropic, Gemini and Bedrock answers carry none).
   std::int64_t unix_time = 0;
+  /// The caller can send an OpenAI-format upstream body to its client byte for byte. An adapter
+  /// whose upstream already speaks the answer's format may then skip building `body` (see
+  /// ParsedResponse::passthrough): no parse into a DOM and no re-serialisation.
+  bool passthrough_ok = false;
 };
 
 /// A translated non-streaming answer: the OpenAI-format body (chat.completion, text_completion,
@@ -96,6 +100,9 @@ struct RequestOptions {
 struct ParsedResponse {
   json::object body;
   Usage usage;
+  /// The upstream body is the answer as it stands: the caller sends UpstreamResponse::body
+  /// unchanged and `body` is empty. Only ever set when RequestOptions::passthrough_ok is.
+  bool passthrough = false;
 };
 
 /// Translates one upstream response stream (SSE or AWS event-stream bytes, in whatever pieces

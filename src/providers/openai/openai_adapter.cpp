@@ -168,7 +168,19 @@ Result<UpstreamRequest> OpenAiAdapter::buildRequest(Operation op, const json::ob
 }
 
 Result<ParsedResponse> OpenAiAdapter::parseResponse(Operation op, const UpstreamResponse& response,
-                                                    const RequestOptions& /*options*/) const {
+                                                    const RequestOptions& options) const {
+  if (options.passthrough_ok &&
+      (op == Operation::ChatCompletions || op == Operation::Completions)) {
+    // The answer is already in the client's format: only its usage is read.
+    auto usage = scanOpenAiUsage(response.body);
+    if (!usage) {
+      return usage.error();
+    }
+    ParsedResponse out;
+    out.usage = *usage;
+    out.passthrough = true;
+    return out;
+  }
   auto parsed = parseUpstreamJson(response.body);
   if (!parsed) {
     return parsed.error();

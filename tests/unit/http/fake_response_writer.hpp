@@ -28,7 +28,6 @@ public:
   }
   net::awaitable<bool> writeChunk(std::string_view) override { co_return true; }
   net::awaitable<bool> writeLastChunk() override { co_return true; }
-  net::awaitable<void> waitClientGone() override { co_return; }
 
   std::vector<bhttp::response<bhttp::string_body>> responses;
 };
