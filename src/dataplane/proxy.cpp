@@ -127,7 +127,7 @@ private:
                                             const providers::ProviderConfig& provider,
                                             Clock::time_point deadline);
   net::awaitable<Result<void>> attemptStream(const providers::Adapter& adapter, Operation op,
-                                             const providers::UpstreamRequest& req,
+                                             providers::UpstreamRequest& req,
                                              const providers::ProviderConfig& provider,
                                              Clock::time_point deadline);
   net::awaitable<void> sendError(const Error& error);
@@ -138,6 +138,7 @@ private:
                         int attempt, const std::string& path);
   void settle();
   void account(int status, const std::string& error);
+  void releaseRequestBodies();
 
   Dataplane& dp_;
   DataplaneDeps& deps_;
@@ -319,7 +320,7 @@ Result<routing::RouteNodePtr> ProxyCall::resolveRoute() {
     if (key_->provider_id && entry.provider->id != *key_->provider_id) {
       continue;
     }
-    return routing::compileSingle(entry.provider, entry.model_id);
+    return entry.route;
   }
   Error e = Error::notFound("The model `" + model_ + "` is not offered by this key's provider");
   e.param = "model";
@@ -485,6 +486,7 @@ net::awaitable<bool> ProxyCall::writeStreamPiece(const std::string& text) {
   if (!streaming_) {
     streaming_ = true;
     ttfb_ms_ = millisSince(started_);
+    releaseRequestBodies();
     const bool begun = co_await rc_.beginStream(200, "text/event-stream");
     if (!begun) {
       client_gone_ = true;
@@ -501,7 +503,7 @@ net::awaitable<bool> ProxyCall::writeStreamPiece(const std::string& text) {
 
 net::awaitable<Result<void>> ProxyCall::attemptStream(const providers::Adapter& adapter,
                                                       Operation op,
-                                                      const providers::UpstreamRequest& req,
+                                                      providers::UpstreamRequest& req,
                                                       const providers::ProviderConfig& provider,
                                                       Clock::time_point deadline) {
   auto& client = deps_.clients.current();
@@ -518,6 +520,7 @@ net::awaitable<Result<void>> ProxyCall::attemptStream(const providers::Adapter& 
   if (!opened) {
     co_return providers::redactCredentials(opened.error(), provider);
   }
+  std::string().swap(req.body);  // sent: a long stream need not hold it
   http::StreamResponse sr = std::move(opened.value());
   if (sr.status() < 200 || sr.status() >= 300) {
     providers::UpstreamResponse err;
@@ -618,6 +621,17 @@ net::awaitable<void> ProxyCall::sendError(const Error& error) {
   settle();
   co_await rc_.sendJson(status, body);
   account(static_cast<int>(status), error.message);
+}
+
+/// Once the first byte is out no retry or condition needs the request again: a stream that
+/// lasts minutes should not hold the client's body (often a whole conversation) meanwhile,
+/// as text and as a DOM. The text stays when prompts are logged.
+void ProxyCall::releaseRequestBodies() {
+  body_ = json::object();
+  chat_body_ = json::object();
+  if (!deps_.log_prompts.load(std::memory_order_relaxed)) {
+    std::string().swap(rc_.mutableRequest().body());
+  }
 }
 
 /// Charges the call's real usage and cost to its key (TPM reconciliation, budget) and frees

@@ -302,6 +302,7 @@ void compileModels(const json::object& doc, Snapshot& snap, std::vector<std::str
       m.model_id = m.name;
     }
     m.provider = prov->second;
+    m.route = routing::compileSingle(m.provider, m.model_id);
     snap.by_upstream.emplace(upstreamKey(provider_id, m.model_id), m);
     snap.models[m.name].push_back(std::move(m));
     ++snap.counts.models;

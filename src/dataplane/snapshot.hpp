@@ -35,6 +35,8 @@ struct ModelEntry {
   std::optional<double> input_price;  ///< USD per million tokens
   std::optional<double> output_price;
   std::optional<double> cached_input_price;
+  /// The one-target route to this model (compiled with the snapshot, not per request).
+  routing::RouteNodePtr route;
 };
 
 /// A virtual key as the request path sees it.
