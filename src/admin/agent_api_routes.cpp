@@ -124,9 +124,13 @@ net::awaitable<void> configRoute(AdminDeps& d, RequestContext& rc) {
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(std::min(*wait, kMaxWaitSeconds));
   net::steady_timer timer(co_await net::this_coro::executor);
+  http::ClientWatch watch(rc);  // an agent that hangs up ends the wait at once
   while (d.snapshots.version() == static_cast<std::uint64_t>(*known)) {
+    if (rc.clientLeft()) {
+      co_return;
+    }
     const auto now = std::chrono::steady_clock::now();
-    if (now >= deadline || rc.peerClosed()) {
+    if (now >= deadline) {
       co_await rc.send(304, std::string(), "application/json");
       co_return;
     }
