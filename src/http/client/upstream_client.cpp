@@ -50,8 +50,6 @@ constexpr std::size_t kHeaderLimit = 64 * 1024;
 /// Body bytes handed out per stream read; one read brings at most the connection buffer's
 /// capacity, so a larger piece would only cost memory (one per open stream).
 constexpr std::size_t kPieceSize = 4 * 1024;
-/// A pooled connection idle for less than this is reused without checking its socket first.
-constexpr std::chrono::milliseconds kTrustIdleFor{250};
 /// Initial read buffer of a connection.
 constexpr std::size_t kReadBufferSize = 4 * 1024;
 
@@ -288,11 +286,10 @@ struct UpstreamClient::Core {
     while (!stack.empty()) {
       ConnectionPtr conn = std::move(stack.back());
       stack.pop_back();
-      // A connection parked a moment ago is taken as it is (no peek syscall): were it closed
-      // meanwhile, the request is re-sent once on a fresh connection (exchange()).
+      // A connection parked a moment ago is taken as it is (ClientOptions::trust_idle_for).
       const auto idle_for = now - conn->idle_since;
       if (idle_for < options.idle_timeout &&
-          (idle_for < kTrustIdleFor || conn->looksAlive())) {
+          (idle_for < options.trust_idle_for || conn->looksAlive())) {
         conn->reused = true;
         return conn;
       }

@@ -298,6 +298,7 @@ TEST_F(UpstreamClientTest, IdleTimeoutMidStreamIsUpstreamTimeoutAndClosesConnect
 }
 
 TEST_F(UpstreamClientTest, PooledConnectionClosedByServerIsDetectedBeforeReuse) {
+  options_.trust_idle_for = 0ms;  // always peek before reuse
   Event server_closed(ioc_.get_executor());
   FakeServer server(ioc_, [&](Peer& peer, const Received&) -> net::awaitable<bool> {
     co_await peer.write(httpResponse(200, "ok"));  // keep-alive announced, then closed
@@ -317,6 +318,28 @@ TEST_F(UpstreamClientTest, PooledConnectionClosedByServerIsDetectedBeforeReuse) 
   EXPECT_EQ(server.connections(), 2u);
   EXPECT_EQ(server.requests().size(), 2u);
   EXPECT_EQ(client().stats().retries, 0u);
+}
+
+TEST_F(UpstreamClientTest, RecentlyPooledConnectionClosedByServerIsRetriedTransparently) {
+  options_.trust_idle_for = 60s;  // never peek: the closed connection is found by using it
+  Event server_closed(ioc_.get_executor());
+  FakeServer server(ioc_, [&](Peer& peer, const Received&) -> net::awaitable<bool> {
+    co_await peer.write(httpResponse(200, "ok"));  // keep-alive announced, then closed
+    peer.close();
+    server_closed.set();
+    co_return false;
+  });
+  run([&]() -> net::awaitable<void> {
+    auto first = co_await post(server, "/");
+    GW_CO_ASSERT(first);
+    EXPECT_TRUE(co_await server_closed.wait());
+    auto second = co_await post(server, "/");
+    GW_CO_ASSERT(second);
+    EXPECT_EQ(second->body, "ok");
+  });
+  EXPECT_EQ(server.connections(), 2u);
+  EXPECT_EQ(server.requests().size(), 2u);
+  EXPECT_EQ(client().stats().retries, 1u);
 }
 
 TEST_F(UpstreamClientTest, RequestLostOnStalePooledConnectionIsRetriedOnce) {
