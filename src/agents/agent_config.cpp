@@ -1,34 +1,22 @@
 #include "agents/agent_config.hpp"
 
-#include <CLI/CLI.hpp>
-
 #include <cctype>
-#include <charconv>
 #include <cstdlib>
 #include <stdexcept>
 
+#include "core/settings.hpp"
 #include "http/client/url.hpp"
 
 namespace gw::agents {
 
 namespace {
 
+using settings::parseWhole;
+
 /// Every setting the agent reads, in the order they are applied.
 constexpr const char* kKnown[] = {"CONTROL_PLANE_URL", "AGENT_KEY", "AGENT_REGION",
                                   "AGENT_STATE_DIR",   "PORT",      "HOST",
                                   "THREADS",           "LOG_LEVEL", "EXTRA_CA_FILE"};
-
-template <class T>
-T parseWhole(const std::string& name, const std::string& value, T min, T max) {
-  T out{};
-  const auto* end = value.data() + value.size();
-  auto [p, ec] = std::from_chars(value.data(), end, out);
-  if (ec != std::errc() || p != end || out < min || out > max) {
-    throw std::invalid_argument(name + ": must be a whole number from " + std::to_string(min) +
-                                " to " + std::to_string(max) + ", got \"" + value + "\"");
-  }
-  return out;
-}
 
 void apply(AgentConfig& c, const std::string& name, const std::string& v) {
   if (name == "CONTROL_PLANE_URL") {
@@ -144,10 +132,7 @@ void validateAgentConfig(const AgentConfig& c) {
   if (c.state_dir.empty()) {
     throw std::invalid_argument("AGENT_STATE_DIR: must not be empty");
   }
-  if (c.log_level != "trace" && c.log_level != "debug" && c.log_level != "info" &&
-      c.log_level != "warn" && c.log_level != "error" && c.log_level != "off") {
-    throw std::invalid_argument("LOG_LEVEL: must be one of trace, debug, info, warn, error, off");
-  }
+  settings::checkLogLevel(c.log_level);
 }
 
 AgentConfig loadAgentConfig(const std::vector<std::string>& args,
@@ -155,28 +140,20 @@ AgentConfig loadAgentConfig(const std::vector<std::string>& args,
   AgentConfig c;
   applySource(c, environment ? *environment : processEnvironment());
 
-  CLI::App cli{"llm-gateway agent"};
+  static constexpr settings::Flag kFlags[] = {
+      {"--control-plane", "CONTROL_PLANE_URL", "control plane base URL"},
+      {"--agent-key", "AGENT_KEY", "this agent's key (agk-...)"},
+      {"--region", "AGENT_REGION", "region label reported to the control plane"},
+      {"--state-dir", "AGENT_STATE_DIR", "directory of the last good config document"},
+      {"--port,-p", "PORT", "listen port (0 = any free port)"},
+      {"--host", "HOST", "listen address"},
+      {"--threads", "THREADS", "event-loop threads (0 = one per core)"},
+      {"--log-level", "LOG_LEVEL", "trace|debug|info|warn|error"}};
   std::map<std::string, std::string> flags;
-  auto opt = [&](const char* flag, const char* name, const char* help) {
-    cli.add_option_function<std::string>(
-        flag, [&flags, name](const std::string& v) { flags[name] = v; }, help);
-  };
-  opt("--control-plane", "CONTROL_PLANE_URL", "control plane base URL");
-  opt("--agent-key", "AGENT_KEY", "this agent's key (agk-...)");
-  opt("--region", "AGENT_REGION", "region label reported to the control plane");
-  opt("--state-dir", "AGENT_STATE_DIR", "directory of the last good config document");
-  opt("--port,-p", "PORT", "listen port (0 = any free port)");
-  opt("--host", "HOST", "listen address");
-  opt("--threads", "THREADS", "event-loop threads (0 = one per core)");
-  opt("--log-level", "LOG_LEVEL", "trace|debug|info|warn|error");
-  std::vector<const char*> argv{"agent"};
-  for (const auto& a : args) {
-    argv.push_back(a.c_str());
-  }
   try {
-    cli.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const CLI::ParseError& e) {
-    // CLI11 quotes the offending arguments, one of which could be a key: redact keys.
+    flags = settings::parseFlags("agent", args, kFlags);
+  } catch (const std::invalid_argument& e) {
+    // The message may quote the offending arguments, one of which could be a key: redact keys.
     std::string message = e.what();
     constexpr std::string_view kRedacted = "agk-***";
     for (const auto& a : args) {
@@ -188,7 +165,7 @@ AgentConfig loadAgentConfig(const std::vector<std::string>& args,
         message.replace(at, a.size(), kRedacted);
       }
     }
-    throw std::invalid_argument("command line: " + message);
+    throw std::invalid_argument(message);
   }
   applySource(c, flags);
   validateAgentConfig(c);

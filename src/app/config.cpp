@@ -1,18 +1,19 @@
 #include "app/config.hpp"
 
-#include <CLI/CLI.hpp>
-
 #include <cctype>
-#include <charconv>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "core/settings.hpp"
 
 extern char** environ;
 
 namespace gw::app {
 
 namespace {
+
+using settings::parseWhole;
 
 std::string trim(std::string s) {
   const auto b = s.find_first_not_of(" \t\r");
@@ -35,20 +36,8 @@ std::map<std::string, std::string> processEnvironment() {
   return out;
 }
 
-template <class T>
-T parseNumber(const std::string& name, const std::string& value, T min, T max) {
-  T out{};
-  const auto* end = value.data() + value.size();
-  auto [p, ec] = std::from_chars(value.data(), end, out);
-  if (ec != std::errc() || p != end || out < min || out > max) {
-    throw std::invalid_argument(name + ": must be a whole number from " + std::to_string(min) +
-                                " to " + std::to_string(max) + ", got \"" + value + "\"");
-  }
-  return out;
-}
-
 std::chrono::milliseconds parseMillis(const std::string& name, const std::string& value) {
-  return std::chrono::milliseconds(parseNumber<long long>(name, value, 1, 86'400'000LL));
+  return std::chrono::milliseconds(parseWhole<long long>(name, value, 1, 86'400'000LL));
 }
 
 bool parseBool(const std::string& name, const std::string& value) {
@@ -58,10 +47,10 @@ bool parseBool(const std::string& name, const std::string& value) {
 }
 
 void apply(Config& c, const std::string& name, const std::string& v) {
-  if (name == "PORT") c.port = parseNumber<unsigned short>(name, v, 0, 65535);
+  if (name == "PORT") c.port = parseWhole<unsigned short>(name, v, 0, 65535);
   else if (name == "HOST") c.host = v;
-  else if (name == "THREADS") c.threads = parseNumber<unsigned>(name, v, 0, 256);
-  else if (name == "BLOCKING_THREADS") c.blocking_threads = parseNumber<unsigned>(name, v, 1, 64);
+  else if (name == "THREADS") c.threads = parseWhole<unsigned>(name, v, 0, 256);
+  else if (name == "BLOCKING_THREADS") c.blocking_threads = parseWhole<unsigned>(name, v, 1, 64);
   else if (name == "NODE_ENV" || name == "GATEWAY_ENV") {
     if (v != "development" && v != "production" && v != "test") {
       throw std::invalid_argument(name + ": must be development or production, got \"" + v + "\"");
@@ -73,7 +62,7 @@ void apply(Config& c, const std::string& name, const std::string& v) {
   else if (name == "LOG_LEVEL") c.log_level = v;
   else if (name == "JWT_SECRET") c.jwt_secret = v;
   else if (name == "JWT_TTL_SECONDS")
-    c.jwt_ttl = std::chrono::seconds(parseNumber<long long>(name, v, 60, 365LL * 86400));
+    c.jwt_ttl = std::chrono::seconds(parseWhole<long long>(name, v, 60, 365LL * 86400));
   else if (name == "SECRET_KEY") c.secret_key = v;
   else if (name == "WEB_DIR") c.web_dir = v;
   else if (name == "PUBLIC_URL") {
@@ -85,9 +74,9 @@ void apply(Config& c, const std::string& name, const std::string& v) {
   else if (name == "LITELLM_PRESETS_URL") c.litellm_presets_url = v;
   else if (name == "PRESETS_AUTO_SYNC") c.presets_auto_sync = parseBool(name, v);
   else if (name == "MAX_BODY_BYTES")
-    c.max_body_bytes = parseNumber<std::size_t>(name, v, 1024, std::size_t{1} << 30);
+    c.max_body_bytes = parseWhole<std::size_t>(name, v, 1024, std::size_t{1} << 30);
   else if (name == "MAX_HEADER_BYTES")
-    c.max_header_bytes = parseNumber<std::size_t>(name, v, 1024, 1024 * 1024);
+    c.max_header_bytes = parseWhole<std::size_t>(name, v, 1024, 1024 * 1024);
   else if (name == "HEADER_TIMEOUT_MS") c.header_timeout = parseMillis(name, v);
   else if (name == "BODY_TIMEOUT_MS") c.body_timeout = parseMillis(name, v);
   else if (name == "IDLE_TIMEOUT_MS") c.idle_timeout = parseMillis(name, v);
@@ -99,7 +88,7 @@ void apply(Config& c, const std::string& name, const std::string& v) {
   else if (name == "REQUEST_DEADLINE_MS") c.request_deadline = parseMillis(name, v);
   else if (name == "HTTPS_PROXY" || name == "https_proxy") c.https_proxy = v;
   else if (name == "METRICS_TOKEN") c.metrics_token = v;
-  else if (name == "LOG_RETENTION_DAYS") c.log_retention_days = parseNumber<int>(name, v, 1, 3650);
+  else if (name == "LOG_RETENTION_DAYS") c.log_retention_days = parseWhole<int>(name, v, 1, 3650);
   else if (name == "EXTRA_CA_FILE") c.extra_ca_file = v;
 }
 
@@ -193,31 +182,18 @@ Config loadConfig(const std::vector<std::string>& args, const std::string& doten
   }
   applySource(c, environment ? *environment : processEnvironment());
 
-  CLI::App cli{"llm-gateway serve"};
-  std::map<std::string, std::string> flags;
-  auto opt = [&](const char* flag, const char* name, const char* help) {
-    cli.add_option_function<std::string>(flag, [&flags, name](const std::string& v) { flags[name] = v; },
-                                         help);
-  };
-  opt("--port,-p", "PORT", "listen port (0 = any free port)");
-  opt("--host", "HOST", "listen address");
-  opt("--threads", "THREADS", "event-loop threads (0 = one per core)");
-  opt("--db-path", "DB_PATH", "SQLite database file");
-  opt("--log-level", "LOG_LEVEL", "trace|debug|info|warn|error");
-  opt("--web-dir", "WEB_DIR", "directory of the built web UI");
-  opt("--env", "GATEWAY_ENV", "development|production");
-  opt("--max-body-bytes", "MAX_BODY_BYTES", "request body limit");
-  opt("--shutdown-grace-ms", "SHUTDOWN_GRACE_MS", "grace period for in-flight requests");
-  opt("--presets-url", "LITELLM_PRESETS_URL", "LiteLLM presets URL");
-  std::vector<const char*> argv{"serve"};
-  for (const auto& a : args) {
-    argv.push_back(a.c_str());
-  }
-  try {
-    cli.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const CLI::ParseError& e) {
-    throw std::invalid_argument(std::string("command line: ") + e.what());
-  }
+  static constexpr settings::Flag kFlags[] = {
+      {"--port,-p", "PORT", "listen port (0 = any free port)"},
+      {"--host", "HOST", "listen address"},
+      {"--threads", "THREADS", "event-loop threads (0 = one per core)"},
+      {"--db-path", "DB_PATH", "SQLite database file"},
+      {"--log-level", "LOG_LEVEL", "trace|debug|info|warn|error"},
+      {"--web-dir", "WEB_DIR", "directory of the built web UI"},
+      {"--env", "GATEWAY_ENV", "development|production"},
+      {"--max-body-bytes", "MAX_BODY_BYTES", "request body limit"},
+      {"--shutdown-grace-ms", "SHUTDOWN_GRACE_MS", "grace period for in-flight requests"},
+      {"--presets-url", "LITELLM_PRESETS_URL", "LiteLLM presets URL"}};
+  const auto flags = settings::parseFlags("serve", args, kFlags);
   applySource(c, flags);
   validateConfig(c);
   return c;
@@ -238,10 +214,7 @@ void validateConfig(const Config& c) {
       throw std::invalid_argument("SECRET_KEY: must be at least 32 characters in production");
     }
   }
-  if (c.log_level != "trace" && c.log_level != "debug" && c.log_level != "info" &&
-      c.log_level != "warn" && c.log_level != "error" && c.log_level != "off") {
-    throw std::invalid_argument("LOG_LEVEL: must be one of trace, debug, info, warn, error, off");
-  }
+  settings::checkLogLevel(c.log_level);
   if (!c.database_url.empty() && c.database_url.rfind("postgres", 0) != 0) {
     throw std::invalid_argument("DATABASE_URL: must start with postgres:// or postgresql://");
   }
