@@ -2,7 +2,7 @@
 
 #include <limits>
 
-#include "admin/agent_install_script.hpp"
+#include "agents/install_script.hpp"
 #include "admin/resource_helpers.hpp"
 #include "core/crypto.hpp"
 #include "core/random.hpp"
@@ -205,14 +205,14 @@ std::string issueKey(store::AgentRow& row) {
 
 std::string scriptFor(const store::AgentRow& row, const std::string& cp_url,
                       std::optional<std::string> key) {
-  InstallScriptParams p;
+  agents::InstallScriptParams p;
   p.kind = row.kind;
   p.name = row.name;
   p.region = row.region;
   p.control_plane_url = cp_url;
   p.key = std::move(key);
   p.endpoint = row.endpoint;
-  return installScript(p);
+  return agents::installScript(p);
 }
 
 /// {"agent","key","install_script"}: the only answer that ever holds the key.
@@ -356,7 +356,7 @@ net::awaitable<void> checkAgent(AdminDeps& d, RequestContext& rc, std::int64_t i
 
 std::string requestControlPlaneUrl(const RequestContext& rc, const std::string& public_url) {
   const auto forwarded_host = rc.header("x-forwarded-host");
-  return controlPlaneUrl(public_url, rc.header("x-forwarded-proto"),
+  return agents::controlPlaneUrl(public_url, rc.header("x-forwarded-proto"),
                          forwarded_host.empty() ? rc.header("host") : forwarded_host);
 }
 

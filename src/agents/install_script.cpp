@@ -1,8 +1,8 @@
-#include "admin/agent_install_script.hpp"
+#include "agents/install_script.hpp"
 
 #include <charconv>
 
-namespace gw::admin {
+namespace gw::agents {
 
 namespace {
 
@@ -201,4 +201,4 @@ std::string controlPlaneUrl(std::string_view public_url, std::string_view forwar
   return std::string(https ? "https://" : "http://") + (ok ? h : std::string("localhost"));
 }
 
-}  // namespace gw::admin
+}  // namespace gw::agents

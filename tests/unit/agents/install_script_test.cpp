@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <string>
 
-#include "admin/agent_install_script.hpp"
+#include "agents/install_script.hpp"
 
-namespace gw::admin {
+namespace gw::agents {
 namespace {
 
 bool contains(const std::string& text, std::string_view part) {
@@ -130,4 +130,4 @@ TEST(ControlPlaneUrl, PublicUrlWinsElseTheRequest) {
 }
 
 }  // namespace
-}  // namespace gw::admin
+}  // namespace gw::agents
