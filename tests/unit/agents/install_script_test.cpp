@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <array>
 #include <cstdio>
 #include <string>
@@ -23,7 +25,9 @@ std::string assignments(const std::string& script) {
 
 /// Runs `script` with /bin/sh and returns its standard output.
 std::string runShell(const std::string& script) {
-  const std::string path = ::testing::TempDir() + "agent_install_vars.sh";
+  // One file per process: ctest runs the tests of this binary in parallel processes.
+  const std::string path =
+      ::testing::TempDir() + "agent_install_vars." + std::to_string(::getpid()) + ".sh";
   FILE* f = std::fopen(path.c_str(), "w");
   EXPECT_NE(f, nullptr);
   std::fputs(script.c_str(), f);
@@ -36,6 +40,7 @@ std::string runShell(const std::string& script) {
     out += buf.data();
   }
   ::pclose(p);
+  std::remove(path.c_str());
   return out;
 }
 
