@@ -3,7 +3,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 
-#include <csignal>
 #include <iostream>
 
 #include "agents/agent_sync.hpp"
@@ -203,29 +202,11 @@ int runAgent(const std::vector<std::string>& args) {
     std::cerr << "llm-gateway agent: configuration error: " << e.what() << "\n";
     return 2;
   }
-  if (!log::setup(config.log_level)) {
-    std::cerr << "llm-gateway agent: configuration error: LOG_LEVEL: unknown level\n";
-    return 2;
-  }
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
-  try {
-    AgentApp app(config);
-    app.start();
-    int sig = 0;
-    sigwait(&set, &sig);
-    GW_LOG_INFO("shutting down{}", log::kv("signal", static_cast<long long>(sig)));
-    app.stop();
-    GW_LOG_INFO("stopped");
-  } catch (const std::exception& e) {
-    GW_LOG_ERROR("fatal{}", log::kv("error", e.what()));
-    return 1;
-  }
-  return 0;
+  return runUntilSignal("llm-gateway agent", config.log_level, [&config] {
+    auto app = std::make_shared<AgentApp>(config);
+    app->start();
+    return std::function<void()>([app] { app->stop(); });
+  });
 }
 
 }  // namespace gw::app

@@ -3,7 +3,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 
-#include <csignal>
 #include <iostream>
 
 #include "admin/agent_routes.hpp"
@@ -228,30 +227,11 @@ int runServe(const std::vector<std::string>& args) {
     std::cerr << "llm-gateway: configuration error: " << e.what() << "\n";
     return 2;
   }
-  if (!log::setup(config.log_level)) {
-    std::cerr << "llm-gateway: configuration error: LOG_LEVEL: unknown level\n";
-    return 2;
-  }
-  // Block the signals in every thread; the main thread waits for them below.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
-  try {
-    App app(config);
-    app.start();
-    int sig = 0;
-    sigwait(&set, &sig);
-    GW_LOG_INFO("shutting down{}", log::kv("signal", static_cast<long long>(sig)));
-    app.stop();
-    GW_LOG_INFO("stopped");
-  } catch (const std::exception& e) {
-    GW_LOG_ERROR("fatal{}", log::kv("error", e.what()));
-    return 1;
-  }
-  return 0;
+  return runUntilSignal("llm-gateway", config.log_level, [&config] {
+    auto app = std::make_shared<App>(config);
+    app->start();
+    return std::function<void()>([app] { app->stop(); });
+  });
 }
 
 }  // namespace gw::app

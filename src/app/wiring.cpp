@@ -3,7 +3,13 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include <pthread.h>
+
+#include <csignal>
+#include <iostream>
+
 #include "core/json.hpp"
+#include "core/log.hpp"
 #include "http/client/client_set.hpp"
 #include "observe/gateway_metrics.hpp"
 #include "observe/metrics.hpp"
@@ -94,6 +100,33 @@ void attachBreakerStates(observe::GatewayMetrics& metrics,
     }
     return out;
   });
+}
+
+int runUntilSignal(const std::string& program, const std::string& log_level,
+                   const std::function<std::function<void()>()>& start) {
+  if (!log::setup(log_level)) {
+    std::cerr << program << ": configuration error: LOG_LEVEL: unknown level\n";
+    return 2;
+  }
+  // Block the signals in every thread (none runs yet); this one waits for them below.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  try {
+    const auto stop = start();
+    int sig = 0;
+    sigwait(&set, &sig);
+    GW_LOG_INFO("shutting down{}", log::kv("signal", static_cast<long long>(sig)));
+    stop();
+    GW_LOG_INFO("stopped");
+  } catch (const std::exception& e) {
+    GW_LOG_ERROR("fatal{}", log::kv("error", e.what()));
+    return 1;
+  }
+  return 0;
 }
 
 }  // namespace gw::app

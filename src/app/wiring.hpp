@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -44,5 +45,12 @@ void addMetricsRoute(http::Router& router, const std::string& token,
 /// Feeds gateway_breaker_state from `breakers` (which must outlive `metrics`).
 void attachBreakerStates(observe::GatewayMetrics& metrics,
                          const routing::CircuitBreakerRegistry& breakers);
+
+/// The life of the process around an app (serve or agent): sets up logging at `log_level`
+/// (2 when the level is unknown), blocks SIGINT/SIGTERM in every thread and ignores SIGPIPE,
+/// then calls `start`, which builds and starts the app and returns how to stop it; waits for
+/// a signal and stops. 1 when starting or stopping throws. `program` prefixes error lines.
+int runUntilSignal(const std::string& program, const std::string& log_level,
+                   const std::function<std::function<void()>()>& start);
 
 }  // namespace gw::app

@@ -260,6 +260,27 @@ Result<Usage> scanOpenAiUsage(std::string_view body) {
   return parser.handler().result();
 }
 
+void appendMergedTurn(json::array& turns, std::string_view role, std::string_view list_key,
+                      json::array items) {
+  if (items.empty()) {
+    return;
+  }
+  if (!turns.empty()) {
+    auto& last = turns.back().as_object();
+    if (last.at("role").as_string() == role) {
+      auto& list = last.at(list_key).as_array();
+      for (auto& item : items) {
+        list.push_back(std::move(item));
+      }
+      return;
+    }
+  }
+  json::object turn;
+  turn["role"] = role;
+  turn[list_key] = std::move(items);
+  turns.push_back(std::move(turn));
+}
+
 json::object usageToOpenAi(const Usage& usage) {
   json::object o;
   o["prompt_tokens"] = usage.prompt_tokens;

@@ -39,6 +39,12 @@ Error upstreamError(const UpstreamResponse& response, std::string message);
 
 /// Reads OpenAI's usage object (prompt/completion tokens, prompt_tokens_details.cached_tokens).
 Usage usageFromOpenAi(const json::object& usage);
+/// Appends `items` to `turns` as a turn `{"role": role, <list_key>: items}`, or to the last
+/// turn's list when that turn has the same role: Anthropic, Gemini and Bedrock require
+/// alternating roles, so OpenAI's consecutive messages of one role (several tool results, say)
+/// become one turn. Empty `items` add nothing.
+void appendMergedTurn(json::array& turns, std::string_view role, std::string_view list_key,
+                      json::array items);
 /// Checks that `body` is one JSON object and reads its top-level OpenAI `usage` (as
 /// usageFromOpenAi does) without building a DOM: the cheap path for answers passed through
 /// unchanged. ErrorCode::UpstreamError ("malformed JSON") otherwise, like parseUpstreamJson.

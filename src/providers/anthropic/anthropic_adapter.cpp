@@ -137,25 +137,6 @@ Result<json::array> toolUseBlocks(const json::array& calls, const std::string& p
   return blocks;
 }
 
-/// Appends `blocks` as a `role` message, merging with the previous message of the same role
-/// (Anthropic requires user/assistant alternation).
-void appendMessage(json::array& messages, std::string_view role, json::array blocks) {
-  if (blocks.empty()) {
-    return;
-  }
-  if (!messages.empty()) {
-    auto& last = messages.back().as_object();
-    if (last["role"].as_string() == role) {
-      auto& content = last["content"].as_array();
-      for (auto& b : blocks) {
-        content.push_back(std::move(b));
-      }
-      return;
-    }
-  }
-  messages.push_back(json::object{{"role", role}, {"content", std::move(blocks)}});
-}
-
 Result<void> translateMessages(const json::array& in, json::object& out) {
   json::array system;
   json::array messages;
@@ -184,7 +165,7 @@ Result<void> translateMessages(const json::array& in, json::object& out) {
       if (!blocks) {
         return blocks.error();
       }
-      appendMessage(messages, "user", std::move(*blocks));
+      appendMergedTurn(messages, "user", "content", std::move(*blocks));
     } else if (role == "assistant") {
       auto blocks = contentBlocks(*content, path + ".content", false);
       if (!blocks) {
@@ -199,7 +180,7 @@ Result<void> translateMessages(const json::array& in, json::object& out) {
           blocks->push_back(std::move(b));
         }
       }
-      appendMessage(messages, "assistant", std::move(*blocks));
+      appendMergedTurn(messages, "assistant", "content", std::move(*blocks));
     } else if (role == "tool") {
       const auto id = getStringView(*msg, "tool_call_id");
       if (!id) {
@@ -215,7 +196,7 @@ Result<void> translateMessages(const json::array& in, json::object& out) {
         }
         result["content"] = std::move(*blocks);
       }
-      appendMessage(messages, "user", json::array{std::move(result)});
+      appendMergedTurn(messages, "user", "content", json::array{std::move(result)});
     } else {
       return unsupported("message role '" + std::string(role) + "' is not supported by Anthropic",
                          path + ".role");

@@ -1,5 +1,6 @@
 #include <string>
 
+#include "providers/adapter_util.hpp"
 #include "providers/bedrock/converse.hpp"
 
 namespace gw::providers::bedrock::converse {
@@ -85,25 +86,6 @@ Result<json::array> contentBlocks(const json::value* content, const std::string&
   return blocks;
 }
 
-/// Appends blocks to the last message when it has the same role: Converse requires
-/// alternating roles, and OpenAI's consecutive tool messages become one user turn.
-void appendTurn(json::array& messages, std::string_view role, json::array blocks) {
-  if (blocks.empty()) {
-    return;
-  }
-  if (!messages.empty()) {
-    auto& last = messages.back().as_object();
-    if (last.at("role").as_string() == role) {
-      auto& content = last.at("content").as_array();
-      for (auto& b : blocks) {
-        content.push_back(std::move(b));
-      }
-      return;
-    }
-  }
-  messages.push_back(json::object{{"role", role}, {"content", std::move(blocks)}});
-}
-
 Result<json::array> assistantToolUses(const json::array& calls, const std::string& param) {
   json::array blocks;
   for (std::size_t i = 0; i < calls.size(); ++i) {
@@ -169,7 +151,7 @@ Result<void> addMessages(const json::array& in, json::object& out, bool& has_too
       if (!blocks) {
         return blocks.error();
       }
-      appendTurn(messages, "user", std::move(*blocks));
+      appendMergedTurn(messages, "user", "content", std::move(*blocks));
     } else if (*role == "assistant") {
       auto blocks = contentBlocks(msg->if_contains("content"), param + ".content", false);
       if (!blocks) {
@@ -185,14 +167,14 @@ Result<void> addMessages(const json::array& in, json::object& out, bool& has_too
           blocks->push_back(std::move(u));
         }
       }
-      appendTurn(messages, "assistant", std::move(*blocks));
+      appendMergedTurn(messages, "assistant", "content", std::move(*blocks));
     } else if (*role == "tool") {
       auto block = toolResult(*msg, param);
       if (!block) {
         return block.error();
       }
       has_tool_blocks = true;
-      appendTurn(messages, "user", json::array{std::move(*block)});
+      appendMergedTurn(messages, "user", "content", json::array{std::move(*block)});
     } else {
       return unsupported("message role '" + std::string(*role) + "'", param + ".role");
     }

@@ -2,6 +2,7 @@
 #include <map>
 #include <string>
 
+#include "providers/adapter_util.hpp"
 #include "providers/gemini/gemini_translate.hpp"
 
 namespace gw::providers::gemini::translate {
@@ -134,25 +135,6 @@ std::string contentText(const json::value* content) {
   return text;
 }
 
-/// Gemini wants alternating turns; consecutive same-role messages (e.g. several tool results)
-/// are merged into one Content.
-void appendContent(json::array& contents, std::string_view role, json::array parts) {
-  if (parts.empty()) {
-    return;
-  }
-  if (!contents.empty()) {
-    auto& last = contents.back().as_object();
-    if (last.at("role").as_string() == role) {
-      auto& existing = last.at("parts").as_array();
-      for (auto& p : parts) {
-        existing.push_back(std::move(p));
-      }
-      return;
-    }
-  }
-  contents.push_back(json::object{{"role", role}, {"parts", std::move(parts)}});
-}
-
 using ToolNames = std::map<std::string, std::string, std::less<>>;  ///< tool call id -> name
 
 Result<void> addFunctionCalls(const json::array& calls, const std::string& param,
@@ -221,7 +203,7 @@ Result<void> addMessages(const json::array& messages, json::object& out) {
       if (!parts) {
         return parts.error();
       }
-      appendContent(contents, "user", std::move(*parts));
+      appendMergedTurn(contents, "user", "parts", std::move(*parts));
     } else if (*role == "assistant") {
       auto parts = toParts(content, param + ".content", false);
       if (!parts) {
@@ -232,7 +214,7 @@ Result<void> addMessages(const json::array& messages, json::object& out) {
           return r.error();
         }
       }
-      appendContent(contents, "model", std::move(*parts));
+      appendMergedTurn(contents, "model", "parts", std::move(*parts));
     } else if (*role == "tool" || *role == "function") {
       std::string name;
       if (*role == "function") {
@@ -245,7 +227,7 @@ Result<void> addMessages(const json::array& messages, json::object& out) {
         return Error::invalid("tool message does not answer an earlier assistant tool call",
                               param + ".tool_call_id");
       }
-      appendContent(contents, "user", json::array{functionResponse(name, content)});
+      appendMergedTurn(contents, "user", "parts", json::array{functionResponse(name, content)});
     } else {
       return unsupported("message role '" + std::string(*role) + "'", param + ".role");
     }
