@@ -535,6 +535,7 @@ net::awaitable<Result<void>> ProxyCall::attemptStream(const providers::Adapter& 
   options.include_usage = include_usage_ || ingress_ == Ingress::Anthropic;
   options.public_model = model_;
   options.unix_time = unixSeconds(deps_.clock.now());
+  options.passthrough_ok = ingress_ == Ingress::OpenAi;  // OpenAI events may go out as they came
   auto translator = adapter.newStreamTranslator(op, options);
   if (ingress_ == Ingress::Anthropic && op != Operation::Messages) {
     encoder_ = std::make_unique<providers::anthropic::MessagesStreamEncoder>(model_);
@@ -580,11 +581,12 @@ net::awaitable<Result<void>> ProxyCall::attemptStream(const providers::Adapter& 
       }
       usage_ = translator->usage();
       settle();
-      co_await writeStreamPiece(encodeChunks(chunks) + streamErrorEvent(e));
+      co_await writeStreamPiece(encodeChunks(chunks) + translator->takeText() +
+                                streamErrorEvent(e));
       co_await rc_.endStream();
       co_return e;
     }
-    std::string out = encodeChunks(chunks);
+    std::string out = encodeChunks(chunks) + translator->takeText();
     if (end) {
       if (encoder_) {
         for (auto& [name, data] : encoder_->finish()) {

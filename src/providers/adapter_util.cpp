@@ -131,8 +131,9 @@ Usage usageFromOpenAi(const json::object& usage) {
 
 namespace {
 
-/// SAX handler for scanOpenAiUsage: follows the nesting depth and reads the numbers of the
-/// top-level `usage` object and of its `prompt_tokens_details`; everything else is skipped.
+/// SAX handler for scanOpenAiChunk: follows the nesting depth, reads the numbers of the
+/// top-level `usage` object and of its `prompt_tokens_details`, and notes the top-level
+/// `error`, a null `usage` and whether `choices` has elements; everything else is skipped.
 class UsageScanner {
 public:
   static constexpr std::size_t max_object_size = std::size_t(-1);
@@ -140,24 +141,26 @@ public:
   static constexpr std::size_t max_key_size = std::size_t(-1);
   static constexpr std::size_t max_string_size = std::size_t(-1);
 
-  Usage usage;
+  OpenAiChunkFacts facts;
   bool top_is_object = false;
 
-  /// The usage as usageFromOpenAi reads it: details' cached_tokens win over the older field.
-  Usage result() const {
-    Usage u = usage;
-    u.cached_tokens = has_details_ ? details_cached_ : cache_hit_;
-    return u;
+  /// The facts, with the usage as usageFromOpenAi reads it (details' cached_tokens win over
+  /// the older field).
+  OpenAiChunkFacts result() const {
+    OpenAiChunkFacts f = facts;
+    f.usage.cached_tokens = has_details_ ? details_cached_ : cache_hit_;
+    return f;
   }
 
   bool on_document_begin(boost::system::error_code&) { return true; }
   bool on_document_end(boost::system::error_code&) { return true; }
   bool on_object_begin(boost::system::error_code&) {
+    valueStarts(false);
     if (depth_ == 0) {
       top_is_object = true;
     } else if (depth_ == 1 && key_ == "usage" && !seen_usage_) {
       in_usage_ = seen_usage_ = true;
-      usage.known = true;
+      facts.usage.known = true;
     } else if (depth_ == 2 && in_usage_ && key_ == "prompt_tokens_details") {
       in_details_ = has_details_ = true;
     }
@@ -174,11 +177,19 @@ public:
     return true;
   }
   bool on_array_begin(boost::system::error_code&) {
+    valueStarts(false);
+    if (depth_ == 1 && key_ == "choices") {
+      in_choices_ = true;
+      facts.choices = 0;
+    }
     ++depth_;
     return true;
   }
   bool on_array_end(std::size_t, boost::system::error_code&) {
     --depth_;
+    if (depth_ == 1) {
+      in_choices_ = false;
+    }
     return true;
   }
   bool on_key_part(std::string_view s, std::size_t, boost::system::error_code&) {
@@ -197,38 +208,72 @@ public:
     key_.append(s);
     return true;
   }
-  bool on_string_part(std::string_view, std::size_t, boost::system::error_code&) { return true; }
-  bool on_string(std::string_view, std::size_t, boost::system::error_code&) { return true; }
+  bool on_string_part(std::string_view, std::size_t, boost::system::error_code&) {
+    if (!string_partial_) {
+      valueStarts(false);
+      string_partial_ = true;
+    }
+    return true;
+  }
+  bool on_string(std::string_view, std::size_t, boost::system::error_code&) {
+    if (!string_partial_) {
+      valueStarts(false);
+    }
+    string_partial_ = false;
+    return true;
+  }
   bool on_number_part(std::string_view, boost::system::error_code&) { return true; }
   bool on_int64(std::int64_t v, std::string_view, boost::system::error_code&) {
+    valueStarts(false);
     number(v);
     return true;
   }
   bool on_uint64(std::uint64_t v, std::string_view, boost::system::error_code&) {
+    valueStarts(false);
     if (v <= static_cast<std::uint64_t>(INT64_MAX)) {  // as getInt: larger is no number
       number(static_cast<std::int64_t>(v));
     }
     return true;
   }
   bool on_double(double v, std::string_view, boost::system::error_code&) {
+    valueStarts(false);
     // getInt accepts integral doubles; so does this.
     if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9.0e18) {
       number(static_cast<std::int64_t>(v));
     }
     return true;
   }
-  bool on_bool(bool, boost::system::error_code&) { return true; }
-  bool on_null(boost::system::error_code&) { return true; }
+  bool on_bool(bool, boost::system::error_code&) {
+    valueStarts(false);
+    return true;
+  }
+  bool on_null(boost::system::error_code&) {
+    valueStarts(true);
+    return true;
+  }
   bool on_comment_part(std::string_view, boost::system::error_code&) { return true; }
   bool on_comment(std::string_view, boost::system::error_code&) { return true; }
 
 private:
+  /// A value begins at the current depth (before a container it opens is counted).
+  void valueStarts(bool is_null) {
+    if (depth_ == 1) {
+      if (key_ == "error" && !is_null) {
+        facts.error = true;
+      } else if (key_ == "usage" && is_null) {
+        facts.usage_null = true;
+      }
+    } else if (depth_ == 2 && in_choices_) {
+      facts.choices = 1;
+    }
+  }
+
   void number(std::int64_t v) {
     if (depth_ == 2 && in_usage_) {
       if (key_ == "prompt_tokens") {
-        usage.prompt_tokens = v;
+        facts.usage.prompt_tokens = v;
       } else if (key_ == "completion_tokens") {
-        usage.completion_tokens = v;
+        facts.usage.completion_tokens = v;
       } else if (key_ == "prompt_cache_hit_tokens") {
         cache_hit_ = v;  // DeepSeek's older field
       }
@@ -240,6 +285,8 @@ private:
   int depth_ = 0;
   std::string key_;
   bool key_partial_ = false;
+  bool string_partial_ = false;
+  bool in_choices_ = false;
   bool in_usage_ = false;
   bool seen_usage_ = false;
   bool in_details_ = false;
@@ -250,7 +297,7 @@ private:
 
 }  // namespace
 
-Result<Usage> scanOpenAiUsage(std::string_view body) {
+Result<OpenAiChunkFacts> scanOpenAiChunk(std::string_view body) {
   boost::json::basic_parser<UsageScanner> parser(boost::json::parse_options{});
   boost::system::error_code ec;
   const std::size_t n = parser.write_some(false, body.data(), body.size(), ec);
@@ -258,6 +305,14 @@ Result<Usage> scanOpenAiUsage(std::string_view body) {
     return makeError(ErrorCode::UpstreamError, "the provider answered malformed JSON");
   }
   return parser.handler().result();
+}
+
+Result<Usage> scanOpenAiUsage(std::string_view body) {
+  auto facts = scanOpenAiChunk(body);
+  if (!facts) {
+    return facts.error();
+  }
+  return facts->usage;
 }
 
 void appendMergedTurn(json::array& turns, std::string_view role, std::string_view list_key,

@@ -45,6 +45,16 @@ Usage usageFromOpenAi(const json::object& usage);
 /// become one turn. Empty `items` add nothing.
 void appendMergedTurn(json::array& turns, std::string_view role, std::string_view list_key,
                       json::array items);
+/// What the gateway needs to know of one OpenAI answer or chunk, read without a DOM.
+struct OpenAiChunkFacts {
+  Usage usage;              ///< the top-level `usage` when it is an object (`usage.known`)
+  bool usage_null = false;  ///< `"usage": null`
+  bool error = false;       ///< a non-null top-level `error`
+  int choices = -1;         ///< `choices`: -1 absent or not an array, 0 empty, 1 with elements
+};
+/// Checks that `body` is one JSON object and reads the facts above from it, or
+/// ErrorCode::UpstreamError ("malformed JSON") like parseUpstreamJson.
+Result<OpenAiChunkFacts> scanOpenAiChunk(std::string_view body);
 /// Checks that `body` is one JSON object and reads its top-level OpenAI `usage` (as
 /// usageFromOpenAi does) without building a DOM: the cheap path for answers passed through
 /// unchanged. ErrorCode::UpstreamError ("malformed JSON") otherwise, like parseUpstreamJson.

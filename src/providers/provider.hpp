@@ -91,7 +91,8 @@ struct RequestOptions {
   std::int64_t unix_time = 0;
   /// The caller can send an OpenAI-format upstream body to its client byte for byte. An adapter
   /// whose upstream already speaks the answer's format may then skip building `body` (see
-  /// ParsedResponse::passthrough): no parse into a DOM and no re-serialisation.
+  /// ParsedResponse::passthrough), and its stream translator may hand out SSE text instead of
+  /// chunks (StreamTranslator::takeText): no parse into a DOM and no re-serialisation.
   bool passthrough_ok = false;
 };
 
@@ -122,6 +123,11 @@ public:
   virtual const Usage& usage() const = 0;
   /// Upstream events this translator did not recognise and skipped.
   virtual std::size_t skippedEvents() const = 0;
+  /// Ready-to-send SSE text (`data: ...` events, upstream bytes passed through) produced
+  /// instead of chunks: a translator whose upstream already speaks the client's format does
+  /// so when RequestOptions::passthrough_ok is set, and then appends nothing to `out`.
+  /// Emptied by the call.
+  virtual std::string takeText() { return {}; }
 };
 using StreamTranslatorPtr = std::unique_ptr<StreamTranslator>;
 

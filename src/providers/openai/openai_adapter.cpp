@@ -25,14 +25,16 @@ Error unsupportedOperation(std::string_view what, const ProviderConfig& provider
 class OpenAiStreamTranslator final : public SseStreamTranslator {
 public:
   explicit OpenAiStreamTranslator(const RequestOptions& options)
-      : include_usage_(options.include_usage) {}
+      : include_usage_(options.include_usage), text_mode_(options.passthrough_ok) {}
 
   const Usage& usage() const override { return usage_; }
   std::size_t skippedEvents() const override { return skipped_; }
+  std::string takeText() override { return std::exchange(text_, std::string()); }
 
 private:
   Result<void> handleEvents(std::vector<SseEvent>& events,
                             std::vector<json::object>& out) override {
+    std::vector<json::object> rebuilt;  // text mode: events that had to change
     for (auto& ev : events) {
       if (done_) {
         ++skipped_;
@@ -46,38 +48,95 @@ private:
         ++skipped_;
         continue;
       }
-      auto parsed = parseJson(ev.data);
-      if (!parsed || !parsed->is_object()) {
-        return makeError(ErrorCode::UpstreamError, "the provider streamed malformed JSON");
-      }
-      auto& chunk = parsed->as_object();
-      if (const auto* err = chunk.if_contains("error"); err && !err->is_null()) {
-        Error e =
-            makeError(ErrorCode::UpstreamError,
-                      redactSecrets(openAiErrorMessage(chunk).value_or("upstream stream error")));
-        return e;
-      }
-      bool usage_only = false;
-      if (const auto* u = chunk.if_contains("usage")) {
-        if (u->is_object()) {
-          usage_ = usageFromOpenAi(u->get_object());
-          const auto* choices = getArray(chunk, "choices");
-          usage_only = choices == nullptr || choices->empty();
-        } else if (u->is_null() && !include_usage_) {
-          chunk.erase("usage");  // present only because the gateway asked for usage
+      if (text_mode_) {
+        auto passed = passThrough(ev.data);
+        if (!passed) {
+          return passed.error();
         }
-      }
-      if (usage_only && !include_usage_) {
+        if (*passed) {
+          continue;
+        }
+        // Changes needed (or an error event): the DOM path below, then written as text.
+        auto r = handleEvent(ev.data, rebuilt);
+        if (!r) {
+          return r;
+        }
+        for (auto& chunk : rebuilt) {
+          text_ += http::sse::formatSseData(json::serialize(chunk));
+        }
+        rebuilt.clear();
         continue;
       }
-      if (!usage_only && isAnnotationOnly(chunk)) {
-        // Azure opens a stream with a prompt-filter chunk: `choices: []`, `object: ""`, no
-        // usage. OpenAI never sends one, and clients that read choices[0] break on it.
-        ++skipped_;
-        continue;
+      auto r = handleEvent(ev.data, out);
+      if (!r) {
+        return r;
       }
-      out.push_back(std::move(chunk));
     }
+    return {};
+  }
+
+  /// Text mode: appends the event unchanged when it needs no change (the common case) and
+  /// returns true; false when it must go through the DOM path (an error, a `usage: null` to
+  /// strip, data spread over several lines).
+  Result<bool> passThrough(const std::string& data) {
+    if (data.find('\n') != std::string::npos) {
+      return false;
+    }
+    auto facts = scanOpenAiChunk(data);
+    if (!facts) {
+      return makeError(ErrorCode::UpstreamError, "the provider streamed malformed JSON");
+    }
+    if (facts->error || (facts->usage_null && !include_usage_)) {
+      return false;
+    }
+    const bool usage_only = facts->usage.known && facts->choices <= 0;
+    if (facts->usage.known) {
+      usage_ = facts->usage;
+    }
+    if (usage_only && !include_usage_) {
+      return true;  // asked for by the gateway only: dropped
+    }
+    if (!usage_only && facts->choices == 0) {
+      ++skipped_;  // annotation-only, see isAnnotationOnly
+      return true;
+    }
+    text_ += http::sse::formatSseData(data);
+    return true;
+  }
+
+  /// The DOM path for one event: appends the chunk to send, if any, to `out`.
+  Result<void> handleEvent(const std::string& data, std::vector<json::object>& out) {
+    auto parsed = parseJson(data);
+    if (!parsed || !parsed->is_object()) {
+      return makeError(ErrorCode::UpstreamError, "the provider streamed malformed JSON");
+    }
+    auto& chunk = parsed->as_object();
+    if (const auto* err = chunk.if_contains("error"); err && !err->is_null()) {
+      Error e =
+          makeError(ErrorCode::UpstreamError,
+                    redactSecrets(openAiErrorMessage(chunk).value_or("upstream stream error")));
+      return e;
+    }
+    bool usage_only = false;
+    if (const auto* u = chunk.if_contains("usage")) {
+      if (u->is_object()) {
+        usage_ = usageFromOpenAi(u->get_object());
+        const auto* choices = getArray(chunk, "choices");
+        usage_only = choices == nullptr || choices->empty();
+      } else if (u->is_null() && !include_usage_) {
+        chunk.erase("usage");  // present only because the gateway asked for usage
+      }
+    }
+    if (usage_only && !include_usage_) {
+      return {};
+    }
+    if (!usage_only && isAnnotationOnly(chunk)) {
+      // Azure opens a stream with a prompt-filter chunk: `choices: []`, `object: ""`, no
+      // usage. OpenAI never sends one, and clients that read choices[0] break on it.
+      ++skipped_;
+      return {};
+    }
+    out.push_back(std::move(chunk));
     return {};
   }
 
@@ -89,6 +148,8 @@ private:
   }
 
   bool include_usage_;
+  bool text_mode_;
+  std::string text_;
   Usage usage_;
   std::size_t skipped_ = 0;
   bool done_ = false;

@@ -82,3 +82,97 @@ TEST(UsageScan, OpenAiAnswersPassThroughWhenTheCallerAllows) {
 
 }  // namespace
 }  // namespace gw::providers
+
+namespace gw::providers {
+namespace {
+
+TEST(ChunkScan, ReadsErrorNullUsageAndChoices) {
+  auto f = scanOpenAiChunk(R"({"choices":[{"delta":{"content":"x"}}],"usage":null})").value();
+  EXPECT_EQ(f.choices, 1);
+  EXPECT_TRUE(f.usage_null);
+  EXPECT_FALSE(f.usage.known);
+  EXPECT_FALSE(f.error);
+  f = scanOpenAiChunk(R"({"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2}})")
+          .value();
+  EXPECT_EQ(f.choices, 0);
+  EXPECT_TRUE(f.usage.known);
+  EXPECT_EQ(f.usage.completion_tokens, 2);
+  f = scanOpenAiChunk(R"({"error":{"message":"boom"},"choices":"no"})").value();
+  EXPECT_TRUE(f.error);
+  EXPECT_EQ(f.choices, -1);
+  f = scanOpenAiChunk(R"({"error":null,"x":{"choices":[1],"error":1}})").value();
+  EXPECT_FALSE(f.error);
+  EXPECT_EQ(f.choices, -1);
+  EXPECT_FALSE(scanOpenAiChunk("[1]"));
+}
+
+/// The events a stream translator hands out, as parsed JSON: text (`data:` lines) and chunks.
+std::vector<json::value> sent(StreamTranslator& t, const std::vector<json::object>& chunks) {
+  std::vector<json::value> out;
+  for (const auto& c : chunks) {
+    out.emplace_back(c);
+  }
+  const std::string text = t.takeText();
+  std::size_t pos = 0;
+  while ((pos = text.find("data: ", pos)) != std::string::npos) {
+    const auto end = text.find("\n\n", pos);
+    out.push_back(parseJson(text.substr(pos + 6, end - pos - 6)).value());
+    pos = end;
+  }
+  return out;
+}
+
+TEST(ChunkScan, TextModeSendsWhatTheDomPathSends) {
+  const std::string stream =
+      R"(data: {"id":"a","object":"","choices":[],"prompt_filter_results":[]})" "\n\n"
+      R"(data: {"id":"a","choices":[{"index":0,"delta":{"role":"assistant","content":""}}],"usage":null})" "\n\n"
+      R"(data: {"id":"a","choices":[{"index":0,"delta":{"content":"Hel\nlo \u00e9"}}],"x_vendor":{"k":[1,2]}})" "\n\n"
+      R"(data: {"id":"a","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})" "\n\n"
+      R"(data: {"id":"a","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4,"prompt_tokens_details":{"cached_tokens":1}}})" "\n\n"
+      "data: [DONE]\n\n";
+  openai::OpenAiAdapter a;
+  for (const bool include_usage : {false, true}) {
+    RequestOptions dom_options;
+    dom_options.stream = true;
+    dom_options.include_usage = include_usage;
+    RequestOptions text_options = dom_options;
+    text_options.passthrough_ok = true;
+    auto dom = a.newStreamTranslator(Operation::ChatCompletions, dom_options);
+    auto text = a.newStreamTranslator(Operation::ChatCompletions, text_options);
+    std::vector<json::object> dom_chunks;
+    std::vector<json::object> text_chunks;
+    // Fed in uneven pieces, as the network delivers them.
+    for (std::size_t i = 0; i < stream.size(); i += 37) {
+      ASSERT_TRUE(dom->onData(std::string_view(stream).substr(i, 37), dom_chunks));
+      ASSERT_TRUE(text->onData(std::string_view(stream).substr(i, 37), text_chunks));
+    }
+    ASSERT_TRUE(dom->onEnd(dom_chunks));
+    ASSERT_TRUE(text->onEnd(text_chunks));
+    EXPECT_TRUE(text_chunks.empty());
+    const auto expected = sent(*dom, dom_chunks);
+    EXPECT_EQ(sent(*text, text_chunks), expected);
+    EXPECT_EQ(expected.size(), include_usage ? 4u : 3u);  // annotation dropped; usage if asked
+    EXPECT_EQ(text->usage().prompt_tokens, 3);
+    EXPECT_EQ(text->usage().cached_tokens, 1);
+    EXPECT_EQ(text->skippedEvents(), dom->skippedEvents());
+  }
+}
+
+TEST(ChunkScan, TextModeReportsUpstreamErrorsAndMalformedEvents) {
+  openai::OpenAiAdapter a;
+  RequestOptions options;
+  options.stream = true;
+  options.passthrough_ok = true;
+  std::vector<json::object> chunks;
+  auto t = a.newStreamTranslator(Operation::ChatCompletions, options);
+  ASSERT_TRUE(t->onData("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n", chunks));
+  auto e = t->onData("data: {\"error\":{\"message\":\"overloaded\"}}\n\n", chunks);
+  ASSERT_FALSE(e);
+  EXPECT_NE(e.error().message.find("overloaded"), std::string::npos);
+  EXPECT_NE(t->takeText().find("\"a\""), std::string::npos);  // what came before stays
+  auto bad = a.newStreamTranslator(Operation::ChatCompletions, options);
+  EXPECT_FALSE(bad->onData("data: {nope\n\n", chunks));
+}
+
+}  // namespace
+}  // namespace gw::providers
