@@ -192,10 +192,8 @@ TEST_F(AgentE2e, StreamsThroughTheAgentAndIsLoggedOnce) {
   EXPECT_EQ(r.header("x-gateway-agent"), "eu");
   EXPECT_NE(r.body.find("data: [DONE]"), std::string::npos);
   std::int64_t total = 0;
-  for (std::size_t pos = 0; (pos = r.body.find("data: {", pos)) != std::string::npos; ++pos) {
-    const auto end = r.body.find("\n\n", pos);
-    const auto chunk = json::parse(r.body.substr(pos + 6, end - pos - 6));
-    if (const auto* u = chunk.as_object().if_contains("usage"); u && u->is_object()) {
+  for (const auto& chunk : sseJsonEvents(r.body)) {
+    if (const auto* u = chunk.if_contains("usage"); u && u->is_object()) {
       total = u->at("total_tokens").as_int64();
     }
   }

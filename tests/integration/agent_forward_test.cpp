@@ -193,10 +193,8 @@ TEST_F(AgentForward, StreamsThroughTheAgentWithUsage) {
   EXPECT_NE(r.body.find("data: [DONE]"), std::string::npos);
   // The usage chunk reaches the client.
   std::int64_t total = 0;
-  for (std::size_t pos = 0; (pos = r.body.find("data: {", pos)) != std::string::npos; ++pos) {
-    const auto end = r.body.find("\n\n", pos);
-    const auto chunk = json::parse(r.body.substr(pos + 6, end - pos - 6));
-    if (const auto* u = chunk.as_object().if_contains("usage"); u && u->is_object()) {
+  for (const auto& chunk : sseJsonEvents(r.body)) {
+    if (const auto* u = chunk.if_contains("usage"); u && u->is_object()) {
       total = u->at("total_tokens").as_int64();
     }
   }

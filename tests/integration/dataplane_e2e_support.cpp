@@ -199,4 +199,13 @@ std::string chatText(const HttpResponse& r) {
   return content && content->is_string() ? std::string(content->as_string()) : std::string();
 }
 
+std::vector<json::object> sseJsonEvents(const std::string& body) {
+  std::vector<json::object> out;
+  for (std::size_t pos = 0; (pos = body.find("data: {", pos)) != std::string::npos; ++pos) {
+    const auto end = body.find("\n\n", pos);
+    out.push_back(json::parse(body.substr(pos + 6, end - pos - 6)).as_object());
+  }
+  return out;
+}
+
 }  // namespace gw::test

@@ -80,4 +80,7 @@ double sumMetric(const std::string& text, const std::string& metric);
 /// The `choices[0].message.content` of a chat answer ("" when absent).
 std::string chatText(const HttpResponse& r);
 
+/// The JSON objects of an SSE body's `data: {...}` events, in order (`[DONE]` is not one).
+std::vector<json::object> sseJsonEvents(const std::string& body);
+
 }  // namespace gw::test

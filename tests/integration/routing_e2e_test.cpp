@@ -556,14 +556,8 @@ TEST(RoutingE2e, NoRetryOnceTheStreamStarted) {
   // Some content, then an error event, and no [DONE].
   bool content = false;
   bool error = false;
-  std::istringstream in(r.body);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("data: {", 0) != 0) {
-      continue;
-    }
-    auto v = json::parse(line.substr(6));
-    if (v.as_object().contains("error")) {
+  for (const auto& v : sseJsonEvents(r.body)) {
+    if (v.contains("error")) {
       error = true;
     } else if (!v.at("choices").as_array().empty()) {
       content = true;
