@@ -131,9 +131,10 @@ private:
 /// A request that fails on a reused pooled connection before any response byte arrived is
 /// re-sent once on a fresh connection.
 ///
-/// Every operation can be cancelled through the awaiting coroutine's cancellation slot (e.g.
-/// `co_await (client.send(r, dl) || clientGone())`): it then returns promptly with
-/// ErrorCode::UpstreamUnavailable and the connection is closed, never pooled.
+/// Every operation can be cancelled through the awaiting coroutine's cancellation slot (the
+/// server's client-disconnect watch emits on it, see ResponseWriter::watchClient): it then
+/// returns promptly with ErrorCode::UpstreamUnavailable and the connection is closed, never
+/// pooled.
 ///
 /// Errors: connection refused/reset, DNS and TLS failures (including certificate verification,
 /// with the reason) are ErrorCode::UpstreamUnavailable; any passed deadline or timeout is
