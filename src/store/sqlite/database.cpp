@@ -70,6 +70,8 @@ void Statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
+void Statement::rewind() { sqlite3_reset(stmt_); }
+
 std::int64_t Statement::int64(int col) const { return sqlite3_column_int64(stmt_, col); }
 
 double Statement::real(int col) const { return sqlite3_column_double(stmt_, col); }
@@ -117,7 +119,19 @@ std::unique_ptr<Database> Database::open(const std::string& path) {
   return out;
 }
 
-Database::~Database() { sqlite3_close(db_); }
+Database::~Database() {
+  cached_.clear();  // sqlite3_close refuses to close with statements left unfinalized
+  sqlite3_close(db_);
+}
+
+Statement& Database::cached(std::string_view sql) {
+  auto it = cached_.find(sql);
+  if (it == cached_.end()) {
+    it = cached_.try_emplace(std::string(sql), db_, sql).first;
+  }
+  it->second.reset();  // a failed step leaves the statement halted until reset
+  return it->second;
+}
 
 void Database::exec(std::string_view sql) {
   char* err = nullptr;
@@ -155,12 +169,23 @@ void Database::migrate() {
   }
 }
 
-Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+namespace {
+
+/// Runs one cached statement without parameters or rows and rewinds it.
+void runCached(Database& db, std::string_view sql) {
+  auto& st = db.cached(sql);
+  st.run();
+  st.rewind();
+}
+
+}  // namespace
+
+Transaction::Transaction(Database& db) : db_(db) { runCached(db_, "BEGIN IMMEDIATE"); }
 
 Transaction::~Transaction() {
   if (!done_) {
     try {
-      db_.exec("ROLLBACK");
+      runCached(db_, "ROLLBACK");
     } catch (...) {
       // Nothing more to do: the connection stays usable for the next BEGIN.
     }
@@ -168,7 +193,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  db_.exec("COMMIT");
+  runCached(db_, "COMMIT");
   done_ = true;
 }
 

@@ -113,18 +113,20 @@ SELECT model, model, COUNT(*), SUM(status >= 400), SUM(prompt_tokens + completio
        SUM(cost_usd)
 FROM request_logs WHERE ts_ms >= ?1 AND ts_ms < ?2 GROUP BY model ORDER BY COUNT(*) DESC, model
 )sql";
+// Keys and providers: the name is a bare column next to the one max() aggregate, so SQLite
+// takes it from the row holding MAX(ts_ms), i.e. the latest name in the range (documented:
+// sqlite.org/lang_select.html, "bare columns in an aggregate query"). The max is column 6,
+// read by no one. This needs no index on key_id or provider_id, unlike a subquery per group.
 constexpr std::string_view kBreakdownKey = R"sql(
-SELECT key_id, (SELECT key_name FROM request_logs l2 WHERE l2.key_id IS l.key_id
-                ORDER BY ts_ms DESC LIMIT 1),
-       COUNT(*), SUM(status >= 400), SUM(prompt_tokens + completion_tokens), SUM(cost_usd)
-FROM request_logs l WHERE ts_ms >= ?1 AND ts_ms < ?2 GROUP BY key_id
+SELECT key_id, key_name, COUNT(*), SUM(status >= 400), SUM(prompt_tokens + completion_tokens),
+       SUM(cost_usd), MAX(ts_ms)
+FROM request_logs WHERE ts_ms >= ?1 AND ts_ms < ?2 GROUP BY key_id
 ORDER BY COUNT(*) DESC, key_id
 )sql";
 constexpr std::string_view kBreakdownProvider = R"sql(
-SELECT provider_id, (SELECT provider_name FROM request_logs l2
-                     WHERE l2.provider_id IS l.provider_id ORDER BY ts_ms DESC LIMIT 1),
-       COUNT(*), SUM(status >= 400), SUM(prompt_tokens + completion_tokens), SUM(cost_usd)
-FROM request_logs l WHERE ts_ms >= ?1 AND ts_ms < ?2 GROUP BY provider_id
+SELECT provider_id, provider_name, COUNT(*), SUM(status >= 400),
+       SUM(prompt_tokens + completion_tokens), SUM(cost_usd), MAX(ts_ms)
+FROM request_logs WHERE ts_ms >= ?1 AND ts_ms < ?2 GROUP BY provider_id
 ORDER BY COUNT(*) DESC, provider_id
 )sql";
 
@@ -236,9 +238,9 @@ auto locked(Database& db, Fn&& fn) -> Result<decltype(fn())> {
 Result<void> RequestLogStore::insertBatch(std::span<const UsageRecord> rows) {
   return locked(db_, [&] {
     Transaction tx(db_);
-    auto st = db_.prepare(kInsert);
+    // Prepared once per Database; every row binds all 21 parameters, so rewind() suffices.
+    auto& st = db_.cached(kInsert);
     for (const auto& r : rows) {
-      st.reset();
       st.bind(1, toMs(r.time))
           .bind(2, r.request_id)
           .bind(3, r.key_id)
@@ -269,6 +271,7 @@ Result<void> RequestLogStore::insertBatch(std::span<const UsageRecord> rows) {
         st.bind(21, r.agent);
       }
       st.run();
+      st.rewind();
     }
     tx.commit();
   });

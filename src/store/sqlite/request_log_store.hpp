@@ -95,7 +95,8 @@ class RequestLogStore {
 public:
   explicit RequestLogStore(Database& db) : db_(db) {}
 
-  /// Inserts all rows in one transaction (all or nothing).
+  /// Inserts all rows in one transaction (all or nothing), with a statement prepared once per
+  /// Database and reused by every batch.
   Result<void> insertBatch(std::span<const UsageRecord> rows);
   /// Newest first.
   Result<LogPage> list(const LogFilter& filter);
@@ -110,7 +111,7 @@ public:
   Result<json::array> timeseries(StatsInterval interval, const TimeRange& range);
   /// [{"id","name","requests","errors","tokens","cost_usd"}], most requests first. For models
   /// id and name are the model name; for keys and providers the id (null for requests without
-  /// one) and the latest name seen.
+  /// one) and the latest name seen in the range.
   Result<json::array> breakdown(BreakdownBy by, const TimeRange& range);
   /// USD spent by `key_id` since `since` (to seed budgets at start).
   Result<double> spendByKeySince(std::int64_t key_id, std::chrono::system_clock::time_point since);

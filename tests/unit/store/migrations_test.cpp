@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "store/migrations/migrations.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -80,6 +82,41 @@ TEST_F(MigrationsTest, SecondOpenOfTheSameFileAppliesNothingAndKeepsData) {
   EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM users"), 1);
   auto again = openSqliteStore(dbPath());  // two connections at once also work
   EXPECT_EQ(again->users().count(), 1);
+}
+
+/// Names of the indexes on request_logs that migrations created (not automatic ones).
+std::vector<std::string> requestLogIndexes(Database& db) {
+  auto lock = db.lock();
+  auto st = db.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'request_logs' "
+      "AND sql IS NOT NULL ORDER BY name");
+  std::vector<std::string> out;
+  while (st.step()) {
+    out.push_back(st.text(0));
+  }
+  return out;
+}
+
+TEST_F(MigrationsTest, RequestLogsKeepOnlyTheTimeAndKeyIndexes) {
+  const std::vector<std::string> kept{"request_logs_key_ts", "request_logs_ts"};
+  auto db = Database::open(dbPath());
+  EXPECT_EQ(requestLogIndexes(*db), kept);
+  // A database at version 4 (with the three indexes) loses them on its next open.
+  {
+    auto lock = db->lock();
+    db->exec(
+        "CREATE INDEX request_logs_model_ts ON request_logs(model, ts_ms);"
+        "CREATE INDEX request_logs_provider_ts ON request_logs(provider_id, ts_ms);"
+        "CREATE INDEX request_logs_agent_ts ON request_logs(agent, ts_ms);"
+        "DELETE FROM schema_migrations WHERE version = 5;");
+  }
+  EXPECT_EQ(requestLogIndexes(*db).size(), 5u);
+  db.reset();
+  db = Database::open(dbPath());
+  EXPECT_EQ(requestLogIndexes(*db), kept);
+  EXPECT_EQ(scalar(*db, "SELECT name = 'request_logs_indexes' FROM schema_migrations "
+                        "WHERE version = 5"),
+            1);
 }
 
 TEST_F(MigrationsTest, WalModeAndForeignKeysAreOn) {

@@ -254,6 +254,117 @@ TEST_F(RequestLogStoreTest, BreakdownByModelKeyAndProvider) {
   EXPECT_EQ(providers->at(1).at("requests"), json::value(1));
 }
 
+TEST_F(RequestLogStoreTest, BreakdownNamesAreTheLatestInTheRangeWhateverTheInsertOrder) {
+  const auto t0 = at("2026-04-01T10:00:00Z");
+  auto latest = record(t0 + 10min, 200, 1, 7, "gpt-4o", 20);
+  latest.key_name = "key-7-new";
+  latest.provider_name = "prov-20-new";
+  auto older = record(t0 + 5min, 200, 2, 7, "gpt-4o", 20);
+  older.key_name = "key-7-old";
+  older.provider_name = "prov-20-old";
+  auto keyless = record(t0 + 1min, 200, 3, 0, "gpt-4o", 21);
+  keyless.key_id.reset();
+  keyless.key_name.clear();
+  // The newest row goes in first: the name follows the time, not the insertion order.
+  insert({latest, older, record(t0, 200, 4, 7, "gpt-4o", 20), keyless});
+  auto keys = store_.breakdown(BreakdownBy::Key, {});
+  ASSERT_TRUE(keys) << keys.error().message;
+  const json::value expected_keys = json::array{
+      {{"id", 7}, {"name", "key-7-new"}, {"requests", 3}, {"errors", 0}, {"tokens", 360},
+       {"cost_usd", 0.03}},
+      {{"id", nullptr}, {"name", ""}, {"requests", 1}, {"errors", 0}, {"tokens", 120},
+       {"cost_usd", 0.01}}};
+  EXPECT_EQ(json::value(*keys), expected_keys);
+  auto providers = store_.breakdown(BreakdownBy::Provider, {});
+  ASSERT_TRUE(providers);
+  ASSERT_EQ(providers->size(), 2u);
+  EXPECT_EQ(providers->at(0).at("id"), json::value(20));
+  EXPECT_EQ(providers->at(0).at("name"), json::value("prov-20-new"));
+  // A range that ends before the rename names the provider as it was then.
+  auto before = store_.breakdown(BreakdownBy::Provider, {t0, t0 + 6min});
+  ASSERT_TRUE(before);
+  EXPECT_EQ(before->at(0).at("name"), json::value("prov-20-old"));
+  EXPECT_EQ(before->at(0).at("requests"), json::value(2));
+}
+
+TEST_F(RequestLogStoreTest, ManyBatchesReuseTheStatementWithoutCarryingValuesOver) {
+  const auto t0 = at("2026-04-01T10:00:00Z");
+  for (int b = 0; b < 40; ++b) {
+    std::vector<UsageRecord> rows;
+    for (int i = 0; i < 5; ++i) {
+      const int n = b * 5 + i;
+      auto r = record(t0 + std::chrono::seconds(n), n % 2 == 0 ? 500 : 200, n + 1);
+      if (n % 2 == 0) {
+        r.agent = "eu-west";
+        r.prompt = "{}";
+      } else {
+        r.key_id.reset();
+        r.ttfb_ms.reset();
+      }
+      rows.push_back(std::move(r));
+    }
+    insert(rows);
+  }
+  EXPECT_EQ(*store_.count(), 200);
+  // Each odd row follows an even one whose error, agent, prompt, key and ttfb were set.
+  auto odd = store_.get(200);
+  ASSERT_TRUE(odd) << odd.error().message;
+  EXPECT_EQ(odd->at("latency_ms"), json::value(200));
+  EXPECT_EQ(odd->at("error"), json::value(nullptr));
+  EXPECT_EQ(odd->at("agent"), json::value(nullptr));
+  EXPECT_EQ(odd->at("prompt"), json::value(nullptr));
+  EXPECT_EQ(odd->at("key_id"), json::value(nullptr));
+  EXPECT_EQ(odd->at("ttfb_ms"), json::value(nullptr));
+  auto even = store_.get(199);
+  ASSERT_TRUE(even);
+  EXPECT_EQ(even->at("agent"), json::value("eu-west"));
+  EXPECT_EQ(even->at("error"), json::value("upstream said no"));
+  EXPECT_EQ(even->at("key_id"), json::value(1));
+}
+
+TEST_F(RequestLogStoreTest, AFailedBatchRollsBackAndDoesNotPoisonTheNext) {
+  const auto t0 = at("2026-04-01T10:00:00Z");
+  insert({record(t0, 200, 1)});
+  {
+    auto lock = db_->lock();
+    db_->exec(
+        "CREATE TRIGGER poison BEFORE INSERT ON request_logs WHEN NEW.request_id = 'poison' "
+        "BEGIN SELECT RAISE(ABORT, 'poisoned row'); END");
+  }
+  auto bad = record(t0 + 2min, 200, 3);
+  bad.request_id = "poison";
+  auto failed = store_.insertBatch(std::vector<UsageRecord>{record(t0 + 1min, 200, 2), bad});
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, ErrorCode::Internal);
+  EXPECT_NE(failed.error().message.find("poisoned row"), std::string::npos);
+  EXPECT_EQ(*store_.count(), 1);  // the good row of the failed batch went too
+  insert({record(t0 + 3min, 200, 4), record(t0 + 4min, 200, 5)});
+  EXPECT_EQ(*store_.count(), 3);
+  {
+    auto lock = db_->lock();
+    db_->exec("DROP TRIGGER poison");  // a schema change under the cached statement
+  }
+  bad.time = t0 + 5min;
+  insert({bad});
+  auto page = store_.list({});
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->total, 4);
+  EXPECT_EQ(page->data[0].at("request_id"), json::value("poison"));
+  EXPECT_EQ(page->data[1].at("latency_ms"), json::value(5));
+}
+
+TEST_F(RequestLogStoreTest, StoresSharingADatabaseShareItsStatement) {
+  const auto t0 = at("2026-04-01T10:00:00Z");
+  RequestLogStore other(*db_);
+  for (int i = 0; i < 6; ++i) {
+    auto& s = i % 2 == 0 ? store_ : other;
+    ASSERT_TRUE(s.insertBatch(std::vector<UsageRecord>{record(t0 + std::chrono::minutes(i), 200,
+                                                              i + 1)}));
+  }
+  EXPECT_EQ(*other.count(), 6);
+  EXPECT_EQ(store_.list({})->data[0].at("latency_ms"), json::value(6));
+}
+
 TEST_F(RequestLogStoreTest, SpendByKeySinceAndPrune) {
   const auto t0 = at("2026-04-01T10:00:00Z");
   auto expensive = record(t0 + 1h, 200, 2, 1);
@@ -278,6 +389,9 @@ TEST(RequestLogStoreFile, RowsSurviveReopen) {
     ASSERT_TRUE(store.insertBatch(std::vector<UsageRecord>{
         record(at("2026-04-01T10:00:00Z"), 200, 1), record(at("2026-04-01T10:00:01Z"), 200, 2)}));
   }
+  // The last connection's close checkpoints and removes the WAL file, which it would not do
+  // with a statement left unfinalized: the cached ones are finalized before the close.
+  EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
   {
     auto db = Database::open(path);
     RequestLogStore store(*db);
