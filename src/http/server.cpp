@@ -17,13 +17,11 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/serializer.hpp>
-#include <boost/beast/http/write.hpp>
 
+#include <array>
 #include <future>
 #include <list>
 #include <optional>
@@ -81,6 +79,55 @@ std::string pathOf(std::string_view target) {
   return std::string(target.substr(0, target.find('?')));
 }
 
+constexpr std::string_view kCrlf = "\r\n";
+
+/// Appends the HTTP/1.x head of `header` (status line, fields, blank line) to `out`. Written by
+/// hand: Beast's serializer costs more than the rest of a small answer's user-space work.
+template <class Fields>
+void appendHead(std::string& out, const bhttp::response_header<Fields>& header) {
+  const unsigned status = header.result_int();
+  out += header.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += static_cast<char>('0' + status / 100 % 10);
+  out += static_cast<char>('0' + status / 10 % 10);
+  out += static_cast<char>('0' + status % 10);
+  out += ' ';
+  out += header.reason();
+  out += kCrlf;
+  for (const auto& field : header) {
+    out += field.name_string();
+    out += ": ";
+    out += field.value();
+    out += kCrlf;
+  }
+  out += kCrlf;
+}
+
+/// The size line of one chunk of a chunked body: hex digits and CRLF.
+class ChunkSize {
+public:
+  explicit ChunkSize(std::size_t size) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    char* end = text_ + sizeof text_;
+    char* p = end - 2;
+    p[0] = '\r';
+    p[1] = '\n';
+    do {
+      *--p = kDigits[size & 0xF];
+      size >>= 4;
+    } while (size != 0);
+    begin_ = p;
+  }
+  ChunkSize(const ChunkSize&) = delete;
+  ChunkSize& operator=(const ChunkSize&) = delete;
+  net::const_buffer buffer() const {
+    return net::buffer(begin_, static_cast<std::size_t>(text_ + sizeof text_ - begin_));
+  }
+
+private:
+  char text_[2 * sizeof(std::size_t) + 2];
+  const char* begin_;
+};
+
 /// Unread input drained at most after refusing a request, and for how long.
 constexpr std::size_t kLingerBytes = 1024 * 1024;
 constexpr std::chrono::milliseconds kLingerTime{1000};
@@ -131,11 +178,12 @@ public:
     if (loop_.stopping) {
       response.keep_alive(false);
     }
-    stream_.expires_after(options_.idle_timeout);
-    auto [ec, n] = co_await bhttp::async_write(stream_, response, kTuple);
-    bytes_out_ += n;
     keep_alive_ = response.keep_alive();
-    co_return !ec;
+    head_.clear();
+    appendHead(head_, response);
+    const std::array<net::const_buffer, 2> buffers{net::buffer(head_),
+                                                   net::buffer(response.body())};
+    co_return co_await write(buffers);
   }
 
   net::awaitable<bool> writeStreamHeader(bhttp::response<bhttp::empty_body>&& header) override {
@@ -147,29 +195,30 @@ public:
       // A stream may stay open for minutes: do not hold the read buffer meanwhile.
       buffer_.shrink_to_fit();
     }
-    bhttp::response_serializer<bhttp::empty_body> sr{header};
-    stream_.expires_after(options_.idle_timeout);
-    auto [ec, n] = co_await bhttp::async_write_header(stream_, sr, kTuple);
-    bytes_out_ += n;
-    co_return !ec;
+    head_.clear();
+    appendHead(head_, header);
+    const std::array<net::const_buffer, 1> buffers{net::buffer(head_)};
+    const bool ok = co_await write(buffers);
+    // The head is not needed again before the next response: do not hold it while streaming.
+    std::string().swap(head_);
+    co_return ok;
   }
 
   net::awaitable<bool> writeChunk(std::string_view data) override {
     if (data.empty()) {
       co_return true;
     }
-    stream_.expires_after(options_.idle_timeout);
-    auto [ec, n] = co_await net::async_write(
-        stream_, bhttp::make_chunk(net::const_buffer(data.data(), data.size())), kTuple);
-    bytes_out_ += n;
-    co_return !ec;
+    ChunkSize size(data.size());
+    const std::array<net::const_buffer, 3> buffers{size.buffer(),
+                                                   net::buffer(data.data(), data.size()),
+                                                   net::buffer(kCrlf)};
+    co_return co_await write(buffers);
   }
 
   net::awaitable<bool> writeLastChunk() override {
-    stream_.expires_after(options_.idle_timeout);
-    auto [ec, n] = co_await net::async_write(stream_, bhttp::make_chunk_last(), kTuple);
-    bytes_out_ += n;
-    co_return !ec;
+    static constexpr std::string_view kLastChunk = "0\r\n\r\n";
+    const std::array<net::const_buffer, 1> buffers{net::buffer(kLastChunk)};
+    co_return co_await write(buffers);
   }
 
   void watchClient(bool armed) override {
@@ -202,6 +251,16 @@ private:
   bool keep_alive_ = true;
   bool linger_ = false;  ///< a request was refused unread: drain before closing
   std::size_t bytes_out_ = 0;
+  std::string head_;  ///< the response head being written (kept: its capacity is reused)
+
+  /// Writes `buffers` whole under the idle timeout; false when the client is gone.
+  template <std::size_t N>
+  net::awaitable<bool> write(const std::array<net::const_buffer, N>& buffers) {
+    stream_.expires_after(options_.idle_timeout);
+    auto [ec, n] = co_await net::async_write(stream_, buffers, kTuple);
+    bytes_out_ += n;
+    co_return !ec;
+  }
 
   /// The disconnect watch: one readiness wait on the client socket, kept pending across
   /// arm/disarm. Shared with the wait's handler, which may run after the session is gone,
