@@ -30,5 +30,8 @@ std::optional<double> asNumber(const json::value& v);
 
 /// Serialises a value compactly.
 inline std::string toJson(const json::value& v) { return json::serialize(v); }
+/// Serialises an object or array compactly, without first copying it into a json::value.
+inline std::string toJson(const json::object& o) { return json::serialize(o); }
+inline std::string toJson(const json::array& a) { return json::serialize(a); }
 
 }  // namespace gw

@@ -2,11 +2,13 @@
 
 #include <boost/algorithm/string/predicate.hpp>
 
+#include "core/text.hpp"
+
 namespace gw::providers {
 
 const std::string* findHeader(const Headers& headers, std::string_view name) {
   for (const auto& [key, value] : headers) {
-    if (boost::algorithm::iequals(key, name)) {
+    if (iequalsAscii(key, name)) {
       return &value;
     }
   }

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "core/crypto.hpp"
+#include "core/text.hpp"
 #include "http/client/url.hpp"
 
 namespace gw::http {
@@ -47,6 +48,8 @@ namespace {
 
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
 constexpr std::size_t kHeaderLimit = 64 * 1024;
+/// Distinct request URLs kept parsed per client (the cache starts over when full).
+constexpr std::size_t kMaxParsedUrls = 256;
 /// Body bytes handed out per stream read; one read brings at most the connection buffer's
 /// capacity, so a larger piece would only cost memory (one per open stream).
 constexpr std::size_t kPieceSize = 4 * 1024;
@@ -150,13 +153,6 @@ bool isCancelled(const net::cancellation_state& state) {
   return state.cancelled() != net::cancellation_type::none;
 }
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [](char x, char y) { return lower(x) == lower(y); });
-}
-
 bool isTokenChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) ||
          std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
@@ -172,9 +168,9 @@ bool isFieldValue(std::string_view s) {
 
 /// Headers the client owns; the request's own copies are dropped.
 bool isManagedHeader(std::string_view name) {
-  return iequals(name, "host") || iequals(name, "content-length") ||
-         iequals(name, "transfer-encoding") || iequals(name, "connection") ||
-         iequals(name, "accept-encoding") || iequals(name, "proxy-authorization");
+  return iequalsAscii(name, "host") || iequalsAscii(name, "content-length") ||
+         iequalsAscii(name, "transfer-encoding") || iequalsAscii(name, "connection") ||
+         iequalsAscii(name, "accept-encoding") || iequalsAscii(name, "proxy-authorization");
 }
 
 /// Builds the request line and header block. `target` is origin-form, or absolute-form when
@@ -205,7 +201,7 @@ Result<std::string> buildHead(const providers::UpstreamRequest& request, const P
     if (isManagedHeader(name)) {
       continue;
     }
-    has_user_agent = has_user_agent || iequals(name, "user-agent");
+    has_user_agent = has_user_agent || iequalsAscii(name, "user-agent");
     head.append(name).append(": ").append(value).append("\r\n");
   }
   if (!has_user_agent) {
@@ -269,7 +265,27 @@ struct UpstreamClient::Core {
   std::string proxy_authorization;
   std::unordered_map<std::string, std::vector<ConnectionPtr>> idle;
   std::unordered_map<std::string, DnsEntry> dns;
+  /// Parsed request URLs by their text: adapters build the same few URLs over and over.
+  std::unordered_map<std::string, std::shared_ptr<const ParsedUrl>> parsed_urls;
   ClientStats stats;
+
+  /// `text` parsed, from the cache when it was parsed before. Shared: a request keeps its URL
+  /// while the cache is cleared for another one.
+  Result<std::shared_ptr<const ParsedUrl>> parsedUrl(const std::string& text) {
+    if (auto it = parsed_urls.find(text); it != parsed_urls.end()) {
+      return it->second;
+    }
+    auto url = parseUrl(text);
+    if (!url) {
+      return url.error();
+    }
+    if (parsed_urls.size() >= kMaxParsedUrls) {
+      parsed_urls.clear();
+    }
+    auto shared = std::make_shared<const ParsedUrl>(std::move(*url));
+    parsed_urls.emplace(text, shared);
+    return shared;
+  }
 
   bool viaProxy(const Origin& origin) const {
     return proxy && !isProxyExempt(origin.host, options.no_proxy);
@@ -496,10 +512,11 @@ struct UpstreamClient::Core {
     if (isCancelled(state)) {
       co_return cancelledError();
     }
-    auto url = parseUrl(request.url);
-    if (!url) {
-      co_return url.error();
+    auto parsed = parsedUrl(request.url);
+    if (!parsed) {
+      co_return parsed.error();
     }
+    const std::shared_ptr<const ParsedUrl> url = std::move(*parsed);
     const bool absolute_form = url->origin.scheme == Scheme::Http && viaProxy(url->origin);
     auto head = buildHead(request, *url, absolute_form, proxy_authorization, options);
     if (!head) {

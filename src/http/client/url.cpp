@@ -5,6 +5,8 @@
 #include <boost/url/url_view.hpp>
 #include <cctype>
 
+#include "core/text.hpp"
+
 namespace gw::http {
 
 namespace urls = boost::urls;
@@ -25,13 +27,6 @@ std::string bracketed(std::string_view host) {
   return out;
 }
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [](char x, char y) { return lower(x) == lower(y); });
-}
-
 bool endsWithDomain(std::string_view host, std::string_view domain) {
   if (!domain.empty() && domain.front() == '.') {
     domain.remove_prefix(1);
@@ -39,15 +34,15 @@ bool endsWithDomain(std::string_view host, std::string_view domain) {
   if (domain.empty()) {
     return false;
   }
-  if (iequals(host, domain)) {
+  if (iequalsAscii(host, domain)) {
     return true;
   }
   return host.size() > domain.size() && host[host.size() - domain.size() - 1] == '.' &&
-         iequals(host.substr(host.size() - domain.size()), domain);
+         iequalsAscii(host.substr(host.size() - domain.size()), domain);
 }
 
 bool isLoopback(std::string_view host) {
-  return iequals(host, "localhost") || host == "::1" || host.starts_with("127.") ||
+  return iequalsAscii(host, "localhost") || host == "::1" || host.starts_with("127.") ||
          endsWithDomain(host, "localhost");
 }
 
@@ -87,7 +82,8 @@ Result<ParsedUrl> parseUrl(std::string_view url) {
     return Error::invalid("upstream URL scheme must be http or https");
   }
   out.origin.host = u.host_address();
-  std::transform(out.origin.host.begin(), out.origin.host.end(), out.origin.host.begin(), lower);
+  std::transform(out.origin.host.begin(), out.origin.host.end(), out.origin.host.begin(),
+                 asciiLower);
   if (out.origin.host.empty()) {
     return Error::invalid("upstream URL has no host");
   }
@@ -138,7 +134,7 @@ bool isProxyExempt(std::string_view host, std::string_view no_proxy) {
     } else if (std::count(entry.begin(), entry.end(), ':') == 1) {  // host:port
       entry = entry.substr(0, entry.find(':'));
     }
-    if (iequals(host, entry) || endsWithDomain(host, entry)) {
+    if (iequalsAscii(host, entry) || endsWithDomain(host, entry)) {
       return true;
     }
   }

@@ -1,7 +1,7 @@
 #include "providers/openai/openai_adapter.hpp"
 
-#include <boost/algorithm/string/predicate.hpp>
 
+#include "core/text.hpp"
 #include "http/sse/sse_parser.hpp"
 #include "providers/adapter_util.hpp"
 
@@ -187,7 +187,7 @@ void OpenAiAdapter::addAuth(Headers& headers, const ProviderConfig& provider) co
     return;  // local servers (Ollama, vLLM) often need none
   }
   const auto& name = provider.flags.auth_header;
-  if (name.empty() || boost::algorithm::iequals(name, "authorization")) {
+  if (name.empty() || iequalsAscii(name, "authorization")) {
     headers.emplace_back("Authorization", "Bearer " + provider.api_key);
   } else {
     headers.emplace_back(name, provider.api_key);
