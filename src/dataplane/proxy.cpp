@@ -1,6 +1,7 @@
 #include "dataplane/proxy.hpp"
 
 #include <boost/beast/core/string.hpp>
+#include <unordered_map>
 
 #include "core/crypto.hpp"
 #include "core/log.hpp"
@@ -41,6 +42,29 @@ std::string_view presentedKey(const http::RequestContext& rc) {
     return k;
   }
   return rc.header("api-key");
+}
+
+/// Heterogeneous hash and equality for string-keyed maps looked up by string_view.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+/// Keys' SHA-256 (hex) remembered per event-loop thread: clients present the same few keys on
+/// every request, and hashing one costs more than the rest of the key check. Bounded: the
+/// cache starts over when full (a flood of wrong keys only costs the hashing again).
+constexpr std::size_t kMaxCachedKeyHashes = 4096;
+
+/// The hash the snapshot indexes `presented` by. Valid until the next call on this thread.
+const std::string& presentedKeyHash(std::string_view presented) {
+  thread_local std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> cache;
+  if (const auto it = cache.find(presented); it != cache.end()) {
+    return it->second;
+  }
+  if (cache.size() >= kMaxCachedKeyHashes) {
+    cache.clear();
+  }
+  return cache.emplace(std::string(presented), crypto::sha256Hex(presented)).first->second;
 }
 
 std::int64_t millisSince(Clock::time_point t) {
@@ -179,7 +203,7 @@ net::awaitable<void> ProxyCall::run() {
                              "missing API key: send it as Authorization: Bearer <key>"));
     co_return;
   }
-  auto kit = snap_->keys.find(crypto::sha256Hex(presented));
+  auto kit = snap_->keys.find(presentedKeyHash(presented));
   if (kit == snap_->keys.end()) {
     co_await sendError(Error(ErrorCode::Unauthorized, "invalid API key"));
     co_return;
@@ -728,7 +752,7 @@ net::awaitable<void> Dataplane::proxy(http::RequestContext& rc, Operation op, In
 net::awaitable<void> Dataplane::listModels(http::RequestContext& rc) {
   const auto snap = deps_.snapshots.current();
   const std::string_view presented = presentedKey(rc);
-  auto kit = presented.empty() ? snap->keys.end() : snap->keys.find(crypto::sha256Hex(presented));
+  auto kit = presented.empty() ? snap->keys.end() : snap->keys.find(presentedKeyHash(presented));
   if (kit == snap->keys.end()) {
     const json::object body = http::openAiErrorBody(
         Error(ErrorCode::Unauthorized, presented.empty() ? "missing API key" : "invalid API key"));

@@ -13,9 +13,16 @@ namespace {
 /// Label values joined into one map key: "<length>:<value>" per value, so any byte may appear
 /// in a value.
 std::string encodeLabels(LabelValues values) {
-  std::string key;
+  std::size_t size = 0;
   for (const auto v : values) {
-    key += std::to_string(v.size());
+    size += v.size() + 21;  // digits of a size_t and the colon, at most
+  }
+  std::string key;
+  key.reserve(size);
+  for (const auto v : values) {
+    char digits[20];
+    const auto end = std::to_chars(digits, digits + sizeof digits, v.size()).ptr;
+    key.append(digits, end);
     key += ':';
     key += v;
   }
