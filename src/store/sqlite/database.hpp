@@ -32,6 +32,9 @@ public:
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
   Statement& bind(int index, bool value) { return bind(index, std::int64_t{value ? 1 : 0}); }
   Statement& bindNull(int index);
+  /// Binds text without copying it: `value` must stay alive and unchanged until the statement
+  /// is stepped for the last time with it (before it is rebound, rewound past or reset).
+  Statement& bindView(int index, std::string_view value);
   template <class T>
   Statement& bind(int index, const std::optional<T>& value) {
     return value ? bind(index, *value) : bindNull(index);

@@ -64,13 +64,15 @@ namespace {
 
 using std::chrono::system_clock;
 
-constexpr std::string_view kInsert = R"sql(
+constexpr std::string_view kInsertInto = R"sql(
 INSERT INTO request_logs (ts_ms, request_id, key_id, key_name, model, provider_id, provider_name,
   status, latency_ms, ttfb_ms, overhead_ms, prompt_tokens, completion_tokens, cached_tokens,
-  cost_usd, attempts, route_path, stream, error, prompt, agent)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-  ?21)
-)sql";
+  cost_usd, attempts, route_path, stream, error, prompt, agent) VALUES )sql";
+/// Parameters per inserted row.
+constexpr int kInsertColumns = 21;
+/// Rows per multi-row INSERT: one statement run (its start, its end, the AUTOINCREMENT counter's
+/// update) serves this many rows.
+constexpr std::size_t kRowsPerInsert = 16;
 
 /// Columns of a log object, in the order logToJson() reads them.
 constexpr std::string_view kLogColumns =
@@ -143,6 +145,56 @@ constexpr std::int64_t kMaxFilledBuckets = 10'000;
 
 std::int64_t toMs(system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+/// The INSERT of `rows` rows, with positional parameters.
+std::string insertSql(std::size_t rows) {
+  std::string sql(kInsertInto);
+  for (std::size_t r = 0; r < rows; ++r) {
+    sql += r == 0 ? "(" : ", (";
+    for (int c = 0; c < kInsertColumns; ++c) {
+      sql += c == 0 ? "?" : ", ?";
+    }
+    sql += ')';
+  }
+  return sql;
+}
+
+/// Binds `r` as the row whose first parameter is `first`. Texts are bound in place: the rows
+/// outlive the statement's run, and Database::cached() clears the bindings before reuse.
+void bindRow(Statement& st, int first, const UsageRecord& r) {
+  const auto text = [&](int column, const std::string& value, bool null_when_empty) {
+    if (null_when_empty && value.empty()) {
+      st.bindNull(first + column);
+    } else {
+      st.bindView(first + column, value);
+    }
+  };
+  st.bind(first, toMs(r.time));
+  text(1, r.request_id, false);
+  st.bind(first + 2, r.key_id);
+  text(3, r.key_name, false);
+  text(4, r.model, false);
+  st.bind(first + 5, r.provider_id);
+  text(6, r.provider_name, false);
+  st.bind(first + 7, r.status)
+      .bind(first + 8, r.latency_ms)
+      .bind(first + 9, r.ttfb_ms)
+      .bind(first + 10, r.overhead_ms)
+      .bind(first + 11, r.prompt_tokens)
+      .bind(first + 12, r.completion_tokens)
+      .bind(first + 13, r.cached_tokens)
+      .bind(first + 14, r.cost_usd)
+      .bind(first + 15, r.attempts);
+  text(16, r.route_path, false);
+  st.bind(first + 17, r.stream);
+  text(18, r.error, true);
+  if (r.prompt) {
+    st.bindView(first + 19, *r.prompt);
+  } else {
+    st.bindNull(first + 19);
+  }
+  text(20, r.agent, true);
 }
 
 std::string msToRfc3339(std::int64_t ms) {
@@ -236,42 +288,29 @@ auto locked(Database& db, Fn&& fn) -> Result<decltype(fn())> {
 }  // namespace
 
 Result<void> RequestLogStore::insertBatch(std::span<const UsageRecord> rows) {
+  static const std::string kInsertMany = insertSql(kRowsPerInsert);
+  static const std::string kInsertOne = insertSql(1);
   return locked(db_, [&] {
     Transaction tx(db_);
-    // Prepared once per Database; every row binds all 21 parameters, so rewind() suffices.
-    auto& st = db_.cached(kInsert);
-    for (const auto& r : rows) {
-      st.bind(1, toMs(r.time))
-          .bind(2, r.request_id)
-          .bind(3, r.key_id)
-          .bind(4, r.key_name)
-          .bind(5, r.model)
-          .bind(6, r.provider_id)
-          .bind(7, r.provider_name)
-          .bind(8, r.status)
-          .bind(9, r.latency_ms)
-          .bind(10, r.ttfb_ms)
-          .bind(11, r.overhead_ms)
-          .bind(12, r.prompt_tokens)
-          .bind(13, r.completion_tokens)
-          .bind(14, r.cached_tokens)
-          .bind(15, r.cost_usd)
-          .bind(16, r.attempts)
-          .bind(17, r.route_path)
-          .bind(18, r.stream);
-      if (r.error.empty()) {
-        st.bindNull(19);
-      } else {
-        st.bind(19, r.error);
+    // Prepared once per Database. Every run binds all its parameters, so rewind() suffices.
+    std::size_t i = 0;
+    if (rows.size() >= kRowsPerInsert) {
+      auto& many = db_.cached(kInsertMany);
+      for (; rows.size() - i >= kRowsPerInsert; i += kRowsPerInsert) {
+        for (std::size_t r = 0; r < kRowsPerInsert; ++r) {
+          bindRow(many, 1 + static_cast<int>(r) * kInsertColumns, rows[i + r]);
+        }
+        many.run();
+        many.rewind();
       }
-      st.bind(20, r.prompt);
-      if (r.agent.empty()) {
-        st.bindNull(21);
-      } else {
-        st.bind(21, r.agent);
+    }
+    if (i < rows.size()) {
+      auto& one = db_.cached(kInsertOne);
+      for (; i < rows.size(); ++i) {
+        bindRow(one, 1, rows[i]);
+        one.run();
+        one.rewind();
       }
-      st.run();
-      st.rewind();
     }
     tx.commit();
   });

@@ -322,6 +322,46 @@ TEST_F(RequestLogStoreTest, ManyBatchesReuseTheStatementWithoutCarryingValuesOve
   EXPECT_EQ(even->at("key_id"), json::value(1));
 }
 
+TEST_F(RequestLogStoreTest, LargeBatchesAreInsertedWholeInOrderWithEveryValue) {
+  // 37 rows: two multi-row statements of 16 and five single-row runs; then 16 exactly.
+  const auto t0 = at("2026-04-01T10:00:00Z");
+  int n = 0;
+  for (const int size : {37, 16}) {
+    std::vector<UsageRecord> rows;
+    for (int i = 0; i < size; ++i, ++n) {
+      auto r = record(t0 + std::chrono::seconds(n), n % 3 == 0 ? 500 : 200, n + 1, n % 4, "m",
+                      100 + n);
+      if (n % 2 == 0) {
+        r.agent = "agent-" + std::to_string(n);
+        r.prompt = "prompt-" + std::to_string(n);
+      }
+      rows.push_back(std::move(r));
+    }
+    insert(rows);
+  }
+  ASSERT_EQ(*store_.count(), 53);
+  for (int id = 1; id <= 53; ++id) {
+    const int k = id - 1;
+    auto row = store_.get(id);
+    ASSERT_TRUE(row) << row.error().message;
+    EXPECT_EQ(row->at("latency_ms"), json::value(id)) << id;
+    EXPECT_EQ(row->at("request_id"), json::value("req-" + std::to_string(id))) << id;
+    EXPECT_EQ(row->at("key_id"), json::value(k % 4)) << id;
+    EXPECT_EQ(row->at("key_name"), json::value("key-" + std::to_string(k % 4))) << id;
+    EXPECT_EQ(row->at("provider_name"), json::value("prov-" + std::to_string(100 + k))) << id;
+    EXPECT_EQ(row->at("status"), json::value(k % 3 == 0 ? 500 : 200)) << id;
+    EXPECT_EQ(row->at("error"),
+              k % 3 == 0 ? json::value("upstream said no") : json::value(nullptr))
+        << id;
+    EXPECT_EQ(row->at("agent"),
+              k % 2 == 0 ? json::value("agent-" + std::to_string(k)) : json::value(nullptr))
+        << id;
+    EXPECT_EQ(row->at("prompt"),
+              k % 2 == 0 ? json::value("prompt-" + std::to_string(k)) : json::value(nullptr))
+        << id;
+  }
+}
+
 TEST_F(RequestLogStoreTest, AFailedBatchRollsBackAndDoesNotPoisonTheNext) {
   const auto t0 = at("2026-04-01T10:00:00Z");
   insert({record(t0, 200, 1)});
