@@ -1,6 +1,8 @@
 #include "http/request_context.hpp"
 
-#include <boost/beast/http/empty_body.hpp>
+#include <charconv>
+
+#include "core/text.hpp"
 
 namespace gw::http {
 
@@ -80,31 +82,78 @@ std::string_view RequestContext::param(std::string_view name) const {
   return {};
 }
 
-template <class Message>
-void RequestContext::decorate(Message& m) {
-  m.set("x-request-id", request_id_);
-  for (const auto& [k, v] : extra_headers_) {
-    m.set(k, v);
+void ResponseHead::add(std::string_view name, std::string_view value) {
+  if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) {
+    return;
   }
-  m.keep_alive(request_.keep_alive());
+  fields.append(name).append(": ").append(value).append("\r\n");
+}
+
+void appendWireHead(std::string& out, const ResponseHead& head, bool keep_alive) {
+  const unsigned status = head.status;
+  const std::string_view reason = bhttp::obsolete_reason(static_cast<bhttp::status>(status));
+  out.reserve(out.size() + 32 + reason.size() + head.fields.size());
+  out += head.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += static_cast<char>('0' + status / 100 % 10);
+  out += static_cast<char>('0' + status / 10 % 10);
+  out += static_cast<char>('0' + status % 10);
+  out += ' ';
+  out += reason;
+  out += "\r\n";
+  out += head.fields;
+  if (head.version == 10 && keep_alive) {
+    out += "Connection: keep-alive\r\n";
+  } else if (head.version != 10 && !keep_alive) {
+    out += "Connection: close\r\n";
+  }
+  out += "\r\n";
+}
+
+ResponseHead RequestContext::headFor(unsigned status, std::string_view content_type) const {
+  ResponseHead head;
+  head.status = status;
+  head.version = request_.version();
+  head.keep_alive = request_.keep_alive();
+  head.fields.reserve(192);
+  // Whether an added header from index `from` on replaces `name`.
+  const auto replaced = [&](std::string_view name, std::size_t from) {
+    for (std::size_t i = from; i < extra_headers_.size(); ++i) {
+      if (iequalsAscii(extra_headers_[i].first, name)) {
+        return true;
+      }
+    }
+    return false;
+  };
+  if (!content_type.empty() && !replaced("content-type", 0)) {
+    head.add("Content-Type", content_type);
+  }
+  if (!replaced("x-request-id", 0)) {
+    head.add("x-request-id", request_id_);
+  }
+  for (std::size_t i = 0; i < extra_headers_.size(); ++i) {
+    if (!replaced(extra_headers_[i].first, i + 1)) {
+      head.add(extra_headers_[i].first, extra_headers_[i].second);
+    }
+  }
+  return head;
 }
 
 net::awaitable<void> RequestContext::send(unsigned status, std::string body,
                                           std::string_view content_type) {
-  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(status), request_.version()};
-  if (!content_type.empty()) {
-    res.set(bhttp::field::content_type, content_type);
+  ResponseHead head = headFor(status, content_type);
+  // No body, and so no length, for 1xx, 204 and 304 (RFC 9110 8.6).
+  if (status >= 200 && status != 204 && status != 304) {
+    char digits[20];
+    const auto end = std::to_chars(digits, digits + sizeof digits, body.size()).ptr;
+    head.add("Content-Length", std::string_view(digits, static_cast<std::size_t>(end - digits)));
   }
-  decorate(res);
-  res.body() = std::move(body);
-  res.prepare_payload();
-  if (request_.method() == bhttp::verb::head) {
+  if (request_.method() == bhttp::verb::head || status < 200 || status == 204 || status == 304) {
     // HEAD answers the GET header (its Content-Length included) and never a body: bytes
     // after the header would be read as the next response on a keep-alive connection.
-    res.body().clear();
+    body.clear();
   }
   status_ = status;
-  const bool written = co_await writer_.writeResponse(std::move(res));
+  const bool written = co_await writer_.writeResponse(head, body);
   if (!written) {
     client_gone_ = true;
   }
@@ -117,14 +166,12 @@ net::awaitable<void> RequestContext::sendJson(unsigned status, const json::value
 net::awaitable<void> RequestContext::sendNoContent() { co_await send(204, {}, {}); }
 
 net::awaitable<bool> RequestContext::beginStream(unsigned status, std::string_view content_type) {
-  bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(status), request_.version()};
-  res.set(bhttp::field::content_type, content_type);
-  res.set(bhttp::field::cache_control, "no-cache");
-  res.set("x-accel-buffering", "no");
-  decorate(res);
-  res.chunked(true);
+  ResponseHead head = headFor(status, content_type);
+  head.add("Cache-Control", "no-cache");
+  head.add("x-accel-buffering", "no");
+  head.add("Transfer-Encoding", "chunked");
   status_ = status;
-  const bool ok = co_await writer_.writeStreamHeader(std::move(res));
+  const bool ok = co_await writer_.writeStreamHeader(head);
   client_gone_ = !ok;
   co_return ok;
 }

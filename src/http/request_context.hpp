@@ -2,7 +2,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -21,15 +20,33 @@ namespace bhttp = boost::beast::http;
 
 using Request = bhttp::request<bhttp::string_body>;
 
+/// A response's status and header fields as a request context builds them. The connection adds
+/// what it owns (the Connection field, the blank line) and writes it: no Beast message, whose
+/// per-field allocations and serializer cost more than the rest of a small answer.
+struct ResponseHead {
+  unsigned status = 200;
+  unsigned version = 11;  ///< 10 or 11, as Beast counts (HTTP/1.0, HTTP/1.1)
+  bool keep_alive = true;
+  std::string fields;  ///< "Name: value\r\n" per field, in order
+
+  /// Appends a field. A value holding CR, LF or NUL is dropped: it would split the header.
+  void add(std::string_view name, std::string_view value);
+};
+
+/// Appends the wire form of `head` to `out`: status line, fields, the Connection field that
+/// `keep_alive` needs for the head's version, and the blank line.
+void appendWireHead(std::string& out, const ResponseHead& head, bool keep_alive);
+
 /// The connection side of a request: how a response goes out. Implemented by the server's
 /// session; tests may fake it.
 class ResponseWriter {
 public:
   virtual ~ResponseWriter() = default;
-  /// Writes a complete response. Returns false when the client is gone.
-  virtual net::awaitable<bool> writeResponse(bhttp::response<bhttp::string_body>&& response) = 0;
-  /// Writes the header of a chunked response.
-  virtual net::awaitable<bool> writeStreamHeader(bhttp::response<bhttp::empty_body>&& header) = 0;
+  /// Writes a complete response. Returns false when the client is gone. Both arguments must
+  /// stay alive until the returned awaitable completes.
+  virtual net::awaitable<bool> writeResponse(const ResponseHead& head, std::string_view body) = 0;
+  /// Writes the head of a chunked response (its fields include Transfer-Encoding: chunked).
+  virtual net::awaitable<bool> writeStreamHeader(const ResponseHead& head) = 0;
   /// Writes one chunk of a chunked response.
   virtual net::awaitable<bool> writeChunk(std::string_view data) = 0;
   /// Ends a chunked response.
@@ -113,8 +130,9 @@ public:
   const std::vector<std::pair<std::string, std::string>>& logFields() const { return log_fields_; }
 
 private:
-  template <class Message>
-  void decorate(Message& m);
+  /// A head for `status` with the request's version and keep-alive, `content_type` (when not
+  /// empty), the request id and the added headers; a later field of the same name wins.
+  ResponseHead headFor(unsigned status, std::string_view content_type) const;
 
   Request& request_;
   ResponseWriter& writer_;

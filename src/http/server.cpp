@@ -17,7 +17,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 
@@ -80,27 +79,6 @@ std::string pathOf(std::string_view target) {
 }
 
 constexpr std::string_view kCrlf = "\r\n";
-
-/// Appends the HTTP/1.x head of `header` (status line, fields, blank line) to `out`. Written by
-/// hand: Beast's serializer costs more than the rest of a small answer's user-space work.
-template <class Fields>
-void appendHead(std::string& out, const bhttp::response_header<Fields>& header) {
-  const unsigned status = header.result_int();
-  out += header.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
-  out += static_cast<char>('0' + status / 100 % 10);
-  out += static_cast<char>('0' + status / 10 % 10);
-  out += static_cast<char>('0' + status % 10);
-  out += ' ';
-  out += header.reason();
-  out += kCrlf;
-  for (const auto& field : header) {
-    out += field.name_string();
-    out += ": ";
-    out += field.value();
-    out += kCrlf;
-  }
-  out += kCrlf;
-}
 
 /// The size line of one chunk of a chunked body: hex digits and CRLF.
 class ChunkSize {
@@ -173,30 +151,24 @@ public:
 
   net::awaitable<void> run();
 
-  net::awaitable<bool> writeResponse(bhttp::response<bhttp::string_body>&& response) override {
+  net::awaitable<bool> writeResponse(const ResponseHead& head, std::string_view body) override {
     // Shutdown may have begun while the handler ran: tell the client this connection ends.
-    if (loop_.stopping) {
-      response.keep_alive(false);
-    }
-    keep_alive_ = response.keep_alive();
+    keep_alive_ = head.keep_alive && !loop_.stopping;
     head_.clear();
-    appendHead(head_, response);
+    appendWireHead(head_, head, keep_alive_);
     const std::array<net::const_buffer, 2> buffers{net::buffer(head_),
-                                                   net::buffer(response.body())};
+                                                   net::buffer(body.data(), body.size())};
     co_return co_await write(buffers);
   }
 
-  net::awaitable<bool> writeStreamHeader(bhttp::response<bhttp::empty_body>&& header) override {
-    if (loop_.stopping) {
-      header.keep_alive(false);
-    }
-    keep_alive_ = header.keep_alive();
+  net::awaitable<bool> writeStreamHeader(const ResponseHead& head) override {
+    keep_alive_ = head.keep_alive && !loop_.stopping;
     if (buffer_.size() == 0) {
       // A stream may stay open for minutes: do not hold the read buffer meanwhile.
       buffer_.shrink_to_fit();
     }
     head_.clear();
-    appendHead(head_, header);
+    appendWireHead(head_, head, keep_alive_);
     const std::array<net::const_buffer, 1> buffers{net::buffer(head_)};
     const bool ok = co_await write(buffers);
     // The head is not needed again before the next response: do not hold it while streaming.
@@ -306,13 +278,14 @@ void Session::startWatch() {
 net::awaitable<void> Session::sendSimpleError(const Error& error, std::string_view path,
                                               bool close) {
   linger_ = linger_ || close;
-  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(httpStatus(error)), 11};
-  res.set(bhttp::field::content_type, "application/json");
-  res.set("x-request-id", newRequestId());
-  res.body() = json::serialize(errorBodyFor(path, error));
-  res.keep_alive(!close);
-  res.prepare_payload();
-  co_await writeResponse(std::move(res));
+  const std::string body = json::serialize(errorBodyFor(path, error));
+  ResponseHead head;
+  head.status = static_cast<unsigned>(httpStatus(error));
+  head.keep_alive = !close;
+  head.add("Content-Type", "application/json");
+  head.add("x-request-id", newRequestId());
+  head.add("Content-Length", std::to_string(body.size()));
+  co_await writeResponse(head, body);
 }
 
 net::awaitable<void> Session::run() {

@@ -19,17 +19,32 @@ namespace gw::http::test {
 /// Collects complete responses; streaming calls succeed and are ignored.
 class FakeResponseWriter final : public ResponseWriter {
 public:
-  net::awaitable<bool> writeResponse(bhttp::response<bhttp::string_body>&& r) override {
-    responses.push_back(std::move(r));
+  net::awaitable<bool> writeResponse(const ResponseHead& head, std::string_view body) override {
+    responses.push_back(toMessage(head, body));
     co_return true;
   }
-  net::awaitable<bool> writeStreamHeader(bhttp::response<bhttp::empty_body>&&) override {
-    co_return true;
-  }
+  net::awaitable<bool> writeStreamHeader(const ResponseHead&) override { co_return true; }
   net::awaitable<bool> writeChunk(std::string_view) override { co_return true; }
   net::awaitable<bool> writeLastChunk() override { co_return true; }
 
   std::vector<bhttp::response<bhttp::string_body>> responses;
+
+  /// The head and body as a Beast message, for tests to read.
+  static bhttp::response<bhttp::string_body> toMessage(const ResponseHead& head,
+                                                       std::string_view body) {
+    bhttp::response<bhttp::string_body> r{static_cast<bhttp::status>(head.status), head.version};
+    std::string_view fields = head.fields;
+    while (!fields.empty()) {
+      const auto eol = fields.find("\r\n");
+      const std::string_view line = fields.substr(0, eol);
+      const auto colon = line.find(": ");
+      r.insert(line.substr(0, colon), line.substr(colon + 2));
+      fields.remove_prefix(eol + 2);
+    }
+    r.keep_alive(head.keep_alive);
+    r.body() = std::string(body);
+    return r;
+  }
 };
 
 /// Runs `handler` for `request` on a private io_context until it finishes; rethrows what the
