@@ -2,19 +2,19 @@
 
 namespace gw {
 
-Result<json::value> parseJson(std::string_view text) {
+Result<json::value> parseJson(std::string_view text, json::storage_ptr storage) {
   boost::system::error_code ec;
   json::parse_options opts;
   opts.max_depth = 64;
-  json::value v = json::parse(text, ec, {}, opts);
+  json::value v = json::parse(text, ec, std::move(storage), opts);
   if (ec) {
     return Error::invalid("malformed JSON: " + ec.message());
   }
   return v;
 }
 
-Result<json::object> parseJsonObject(std::string_view text) {
-  auto v = parseJson(text);
+Result<json::object> parseJsonObject(std::string_view text, json::storage_ptr storage) {
+  auto v = parseJson(text, std::move(storage));
   if (!v) {
     return v.error();
   }

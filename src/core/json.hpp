@@ -12,10 +12,11 @@ namespace gw {
 
 namespace json = boost::json;
 
-/// Parses `text` as JSON; an error names the problem ("malformed JSON at offset N").
-Result<json::value> parseJson(std::string_view text);
+/// Parses `text` as JSON; an error names the problem ("malformed JSON at offset N"). The value's
+/// memory comes from `storage` (the default resource unless given).
+Result<json::value> parseJson(std::string_view text, json::storage_ptr storage = {});
 /// Parses `text` and requires a JSON object.
-Result<json::object> parseJsonObject(std::string_view text);
+Result<json::object> parseJsonObject(std::string_view text, json::storage_ptr storage = {});
 
 /// Typed look-ups on objects that return nullptr/nullopt when absent or of another type.
 const json::string* getString(const json::object& o, std::string_view key);

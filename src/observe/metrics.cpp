@@ -10,15 +10,10 @@ namespace gw::observe {
 
 namespace {
 
-/// Label values joined into one map key: "<length>:<value>" per value, so any byte may appear
-/// in a value.
-std::string encodeLabels(LabelValues values) {
-  std::size_t size = 0;
-  for (const auto v : values) {
-    size += v.size() + 21;  // digits of a size_t and the colon, at most
-  }
-  std::string key;
-  key.reserve(size);
+/// Label values joined into one map key, written over `key`: "<length>:<value>" per value, so
+/// any byte may appear in a value.
+void encodeLabels(LabelValues values, std::string& key) {
+  key.clear();
   for (const auto v : values) {
     char digits[20];
     const auto end = std::to_chars(digits, digits + sizeof digits, v.size()).ptr;
@@ -26,7 +21,6 @@ std::string encodeLabels(LabelValues values) {
     key += ':';
     key += v;
   }
-  return key;
 }
 
 std::vector<std::string> decodeLabels(std::string_view key) {
@@ -164,7 +158,10 @@ void Histogram::observe(double v) {
 template <class Cell>
 Cell& Family<Cell>::cell(LabelValues values) {
   assert(values.size() == label_names_.size());
-  return cells_.getOrCreate(encodeLabels(values));
+  // One buffer per thread: the key is copied only when a label set is new.
+  thread_local std::string key;
+  encodeLabels(values, key);
+  return cells_.getOrCreate(key);
 }
 
 template <class Cell>

@@ -153,10 +153,23 @@ bool isCancelled(const net::cancellation_state& state) {
   return state.cancelled() != net::cancellation_type::none;
 }
 
-bool isTokenChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) ||
-         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
+/// RFC 9110 token characters, as a table.
+constexpr std::array<bool, 256> kTokenChars = [] {
+  std::array<bool, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) {
+    t[c] = true;
+  }
+  for (int c = 'a'; c <= 'z'; ++c) {
+    t[c] = true;
+    t[c - 32] = true;
+  }
+  for (const char c : std::string_view("!#$%&'*+-.^_`|~")) {
+    t[static_cast<unsigned char>(c)] = true;
+  }
+  return t;
+}();
+
+bool isTokenChar(char c) { return kTokenChars[static_cast<unsigned char>(c)]; }
 
 bool isToken(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), isTokenChar);
@@ -189,9 +202,9 @@ Result<std::string> buildHead(const providers::UpstreamRequest& request, const P
   head.reserve(size);
   head.append(request.method).append(" ");
   if (absolute_form) {
-    head.append("http://").append(url.origin.hostHeader());
+    head.append("http://").append(url.host_header);
   }
-  head.append(url.target).append(" HTTP/1.1\r\nHost: ").append(url.origin.hostHeader());
+  head.append(url.target).append(" HTTP/1.1\r\nHost: ").append(url.host_header);
   head.append("\r\n");
   bool has_user_agent = false;
   for (const auto& [name, value] : request.headers) {
@@ -522,7 +535,7 @@ struct UpstreamClient::Core {
     if (!head) {
       co_return head.error();
     }
-    const std::string key = url->origin.key();
+    const std::string& key = url->pool_key;
     const Deadline connect_deadline =
         Deadline::earliest(deadline, Deadline::after(options.connect_timeout));
     for (int attempt = 0;; ++attempt) {

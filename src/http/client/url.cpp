@@ -105,6 +105,8 @@ Result<ParsedUrl> parseUrl(std::string_view url) {
     out.user = u.user();
     out.password = u.password();
   }
+  out.host_header = out.origin.hostHeader();
+  out.pool_key = out.origin.key();
   return out;
 }
 

@@ -39,6 +39,8 @@ struct ParsedUrl {
   std::string target;
   std::string user;      ///< percent-decoded
   std::string password;  ///< percent-decoded
+  std::string host_header;  ///< origin.hostHeader(), computed once
+  std::string pool_key;     ///< origin.key(), computed once
 };
 
 /// Parses an absolute http:// or https:// URL. The fragment is dropped. Errors are
