@@ -163,6 +163,7 @@ private:
                         int attempt, const std::string& path);
   void settle();
   void account(int status, const std::string& error);
+  Result<void> parseBody();
   void releaseRequestBodies();
 
   Dataplane& dp_;
@@ -213,16 +214,10 @@ net::awaitable<void> ProxyCall::run() {
 
   // 2. The body, parsed once, into an arena of its own: its nodes cost no allocation each, and
   // the arena goes when the last value made from it does.
-  auto parsed =
-      parseJsonObject(rc_.body(), json::make_shared_resource<json::monotonic_resource>());
-  if (!parsed) {
+  if (auto parsed = parseBody(); !parsed) {
     co_await sendError(parsed.error());
     co_return;
   }
-  // A json::object keeps the storage it was made with (assignment copies into it), so body_ is
-  // made anew from the parsed object, taking over its arena.
-  std::destroy_at(&body_);
-  std::construct_at(&body_, std::move(*parsed));
   if (auto v = validateBody(body_, op_); !v) {
     co_await sendError(v.error());
     co_return;
@@ -398,7 +393,6 @@ net::awaitable<Result<void>> ProxyCall::attempt(const routing::ResolvedTarget& t
     }
   }
   upstream_model_ = upstreamModelFor(*snap_, provider.id, model);
-  json::value client_model = std::exchange((*body)["model"], json::value(upstream_model_));
 
   providers::RequestOptions options;
   options.stream = stream_;
@@ -406,8 +400,14 @@ net::awaitable<Result<void>> ProxyCall::attempt(const routing::ResolvedTarget& t
   options.include_usage = include_usage_ || ingress_ == Ingress::Anthropic;
   options.public_model = model_;
   options.unix_time = unixSeconds(deps_.clock.now());
-  auto req = adapter->buildRequest(op, *body, provider, options);
-  (*body)["model"] = std::move(client_model);
+  Result<providers::UpstreamRequest> req = Error::internal("no request built");
+  {
+    // Scoped: even moved from, a json::value keeps its storage, and with it the body's arena,
+    // which releaseRequestBodies() must be able to free while a long stream goes on.
+    json::value client_model = std::exchange((*body)["model"], json::value(upstream_model_));
+    req = adapter->buildRequest(op, *body, provider, options);
+    (*body)["model"] = std::move(client_model);
+  }
   if (!req) {
     co_return req.error();
   }
@@ -653,6 +653,21 @@ net::awaitable<void> ProxyCall::sendError(const Error& error) {
   settle();
   co_await rc_.sendJson(status, body);
   account(static_cast<int>(status), error.message);
+}
+
+/// Parses the client's body into body_, in an arena of its own.
+Result<void> ProxyCall::parseBody() {
+  auto parsed =
+      parseJsonObject(rc_.body(), json::make_shared_resource<json::monotonic_resource>());
+  if (!parsed) {
+    return parsed.error();
+  }
+  // A json::object keeps the storage it was made with (assignment copies into it), so body_ is
+  // made anew from the parsed object, taking over its arena. `parsed`, moved from but still
+  // holding the arena, goes with this function.
+  std::destroy_at(&body_);
+  std::construct_at(&body_, std::move(*parsed));
+  return {};
 }
 
 /// Once the first byte is out no retry or condition needs the request again: a stream that
