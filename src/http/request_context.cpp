@@ -83,7 +83,7 @@ std::string_view RequestContext::param(std::string_view name) const {
 }
 
 void ResponseHead::add(std::string_view name, std::string_view value) {
-  if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) {
+  if (hasHeaderBreak(value)) {
     return;
   }
   fields.append(name).append(": ").append(value).append("\r\n");

@@ -176,7 +176,7 @@ bool isToken(std::string_view s) {
 }
 
 bool isFieldValue(std::string_view s) {
-  return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+  return !hasHeaderBreak(s);
 }
 
 /// Headers the client owns; the request's own copies are dropped.

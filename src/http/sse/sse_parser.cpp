@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/text.hpp"
+
 namespace gw::http::sse {
 
 namespace {
@@ -48,7 +50,7 @@ Result<void> SseParser::feed(std::string_view bytes, std::vector<SseEvent>& out)
     }
   }
   while (pos < bytes.size()) {
-    const std::size_t end = bytes.find_first_of("\r\n", pos);
+    const std::size_t end = findLineBreak(bytes, pos);
     if (end == std::string_view::npos) {
       line_.append(bytes.substr(pos));
       break;
