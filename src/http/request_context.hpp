@@ -53,7 +53,9 @@ public:
   virtual net::awaitable<bool> writeLastChunk() = 0;
   /// Arms (or disarms) the watch for the client's disconnect. While armed, a client that
   /// closes the connection cancels (terminal cancellation) whatever the handler is awaiting:
-  /// an upstream call then ends at once. No syscall: one pending readiness wait per connection.
+  /// an upstream call then ends. Arming costs no syscall: the server starts its one readiness
+  /// wait per connection only for a watch still armed 10-20 ms later, so a disconnect is seen
+  /// within about 20 ms and quick answers never start one.
   virtual void watchClient(bool armed) {}
   /// True once the watch saw the client close the connection (EOF or reset).
   virtual bool clientLeft() const { return false; }
