@@ -165,6 +165,16 @@ public:
 
   net::awaitable<void> run();
 
+private:
+  /// Writes `buffers` whole under the idle timeout: await it for (error_code, bytes). Not a
+  /// coroutine of its own: one frame less for every write.
+  template <std::size_t N>
+  auto write(const std::array<net::const_buffer, N>& buffers) {
+    stream_.expires_after(options_.idle_timeout);
+    return net::async_write(stream_, buffers, kTuple);
+  }
+
+public:
   net::awaitable<bool> writeResponse(const ResponseHead& head, std::string_view body) override {
     // Shutdown may have begun while the handler ran: tell the client this connection ends.
     keep_alive_ = head.keep_alive && !loop_.stopping;
@@ -172,7 +182,8 @@ public:
     appendWireHead(head_, head, keep_alive_);
     const std::array<net::const_buffer, 2> buffers{net::buffer(head_),
                                                    net::buffer(body.data(), body.size())};
-    co_return co_await write(buffers);
+    auto [ec, n] = co_await write(buffers);
+    co_return !ec;
   }
 
   net::awaitable<bool> writeStreamHeader(const ResponseHead& head) override {
@@ -184,10 +195,10 @@ public:
     head_.clear();
     appendWireHead(head_, head, keep_alive_);
     const std::array<net::const_buffer, 1> buffers{net::buffer(head_)};
-    const bool ok = co_await write(buffers);
+    auto [ec, n] = co_await write(buffers);
     // The head is not needed again before the next response: do not hold it while streaming.
     std::string().swap(head_);
-    co_return ok;
+    co_return !ec;
   }
 
   net::awaitable<bool> writeChunk(std::string_view data) override {
@@ -198,13 +209,15 @@ public:
     const std::array<net::const_buffer, 3> buffers{size.buffer(),
                                                    net::buffer(data.data(), data.size()),
                                                    net::buffer(kCrlf)};
-    co_return co_await write(buffers);
+    auto [ec, n] = co_await write(buffers);
+    co_return !ec;
   }
 
   net::awaitable<bool> writeLastChunk() override {
     static constexpr std::string_view kLastChunk = "0\r\n\r\n";
     const std::array<net::const_buffer, 1> buffers{net::buffer(kLastChunk)};
-    co_return co_await write(buffers);
+    auto [ec, n] = co_await write(buffers);
+    co_return !ec;
   }
 
   /// Arming is a flag and a counter: the readiness wait (an epoll_ctl, and a handler) starts
@@ -253,18 +266,9 @@ private:
   bool idle_ = true;
   bool keep_alive_ = true;
   bool linger_ = false;  ///< a request was refused unread: drain before closing
-  std::size_t bytes_out_ = 0;
   std::string head_;  ///< the response head being written (kept: its capacity is reused)
   std::uint64_t armed_sweep_ = 0;  ///< loop_.sweeps when the watch was last armed
 
-  /// Writes `buffers` whole under the idle timeout; false when the client is gone.
-  template <std::size_t N>
-  net::awaitable<bool> write(const std::array<net::const_buffer, N>& buffers) {
-    stream_.expires_after(options_.idle_timeout);
-    auto [ec, n] = co_await net::async_write(stream_, buffers, kTuple);
-    bytes_out_ += n;
-    co_return !ec;
-  }
 
   /// The disconnect watch: one readiness wait on the client socket, kept pending across
   /// arm/disarm. Shared with the wait's handler, which may run after the session is gone,

@@ -93,11 +93,12 @@ bool Executor::deadlinePassed(const RouteContext& ctx) const {
   return ctx.deadline && clock_.steadyNow() >= *ctx.deadline;
 }
 
+// Not a coroutine: it hands back the leaf's or the group's, one frame less per request.
 net::awaitable<Result<void>> Executor::runNode(const RouteNode& node, Run& run) {
   if (node.isLeaf()) {
-    co_return co_await runLeaf(node, run);
+    return runLeaf(node, run);
   }
-  co_return co_await runGroup(node, run);
+  return runGroup(node, run);
 }
 
 net::awaitable<Result<void>> Executor::runGroup(const RouteNode& node, Run& run) {
