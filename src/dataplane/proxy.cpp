@@ -240,10 +240,15 @@ net::awaitable<void> ProxyCall::run() {
   // 3. Limits, then the route.
   governance::AdmitRequest admit;
   admit.key_id = key_->id;
-  const std::string ip = rc_.remoteAddress().to_string();
+  // Only an address allow-list reads the client's address, and only a tokens-per-minute
+  // limit the token estimate: neither is computed for keys without them.
+  const std::string ip =
+      key_->limits.allowed_ips.empty() ? std::string() : rc_.remoteAddress().to_string();
   admit.client_ip = ip;
   admit.model = model_;
-  admit.estimated_tokens = governance::estimateTokens(body_);
+  if (key_->limits.tpm_limit) {
+    admit.estimated_tokens = governance::estimateTokens(body_);
+  }
   auto admission = deps_.guard.admit(key_->limits, admit);
   if (!admission) {
     co_await sendError(admission.error());
