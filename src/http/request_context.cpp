@@ -89,6 +89,12 @@ void ResponseHead::add(std::string_view name, std::string_view value) {
   fields.append(name).append(": ").append(value).append("\r\n");
 }
 
+void ResponseHead::addContentLength(std::size_t size) {
+  char digits[20];
+  const auto end = std::to_chars(digits, digits + sizeof digits, size).ptr;
+  add("Content-Length", std::string_view(digits, static_cast<std::size_t>(end - digits)));
+}
+
 void appendWireHead(std::string& out, const ResponseHead& head, bool keep_alive) {
   const unsigned status = head.status;
   const std::string_view reason = bhttp::obsolete_reason(static_cast<bhttp::status>(status));
@@ -143,9 +149,7 @@ net::awaitable<void> RequestContext::send(unsigned status, std::string body,
   ResponseHead head = headFor(status, content_type);
   // No body, and so no length, for 1xx, 204 and 304 (RFC 9110 8.6).
   if (status >= 200 && status != 204 && status != 304) {
-    char digits[20];
-    const auto end = std::to_chars(digits, digits + sizeof digits, body.size()).ptr;
-    head.add("Content-Length", std::string_view(digits, static_cast<std::size_t>(end - digits)));
+    head.addContentLength(body.size());
   }
   if (request_.method() == bhttp::verb::head || status < 200 || status == 204 || status == 304) {
     // HEAD answers the GET header (its Content-Length included) and never a body: bytes

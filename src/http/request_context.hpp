@@ -31,6 +31,8 @@ struct ResponseHead {
 
   /// Appends a field. A value holding CR, LF or NUL is dropped: it would split the header.
   void add(std::string_view name, std::string_view value);
+  /// Appends `Content-Length: <size>`.
+  void addContentLength(std::size_t size);
 };
 
 /// Appends the wire form of `head` to `out`: status line, fields, the Connection field that

@@ -341,7 +341,7 @@ net::awaitable<void> Session::sendSimpleError(const Error& error, std::string_vi
   head.keep_alive = !close;
   head.add("Content-Type", "application/json");
   head.add("x-request-id", newRequestId());
-  head.add("Content-Length", std::to_string(body.size()));
+  head.addContentLength(body.size());
   co_await writeResponse(head, body);
 }
 

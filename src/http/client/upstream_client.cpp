@@ -175,10 +175,6 @@ bool isToken(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), isTokenChar);
 }
 
-bool isFieldValue(std::string_view s) {
-  return !hasHeaderBreak(s);
-}
-
 /// Headers the client owns; the request's own copies are dropped.
 bool isManagedHeader(std::string_view name) {
   return iequalsAscii(name, "host") || iequalsAscii(name, "content-length") ||
@@ -208,7 +204,7 @@ Result<std::string> buildHead(const providers::UpstreamRequest& request, const P
   head.append("\r\n");
   bool has_user_agent = false;
   for (const auto& [name, value] : request.headers) {
-    if (!isToken(name) || !isFieldValue(value)) {
+    if (!isToken(name) || hasHeaderBreak(value)) {
       return Error::internal("invalid upstream request header: " + name);
     }
     if (isManagedHeader(name)) {
