@@ -79,13 +79,7 @@ class AgentE2e : public ::testing::Test {
   }
 
   /// A chat call straight to the agent with the client's key.
-  HttpResponse direct(const std::string& model) {
-    const json::object body{
-        {"model", model},
-        {"messages", json::array{json::object{{"role", "user"}, {"content", "hi agent"}}}}};
-    return httpRequest(agent_->port(), "POST", "/v1/chat/completions", json::serialize(body),
-                       {{"Authorization", "Bearer " + key_}});
-  }
+  HttpResponse direct(const std::string& model) { return postChat(agent_->port(), key_, model); }
 
   /// The control plane's log rows (newest first).
   json::array cpLogs() {
@@ -191,12 +185,7 @@ TEST_F(AgentE2e, StreamsThroughTheAgentAndIsLoggedOnce) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.header("x-gateway-agent"), "eu");
   EXPECT_NE(r.body.find("data: [DONE]"), std::string::npos);
-  std::int64_t total = 0;
-  for (const auto& chunk : sseJsonEvents(r.body)) {
-    if (const auto* u = chunk.if_contains("usage"); u && u->is_object()) {
-      total = u->at("total_tokens").as_int64();
-    }
-  }
+  const std::int64_t total = sseTotalTokens(r.body);
   EXPECT_GT(total, 0);
   const std::string forwarded_id = r.header("x-request-id");
   EXPECT_EQ(mock_.requests().size(), 1U);

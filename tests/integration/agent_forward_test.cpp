@@ -192,12 +192,7 @@ TEST_F(AgentForward, StreamsThroughTheAgentWithUsage) {
   EXPECT_EQ(r.header("x-gateway-agent"), "eu");
   EXPECT_NE(r.body.find("data: [DONE]"), std::string::npos);
   // The usage chunk reaches the client.
-  std::int64_t total = 0;
-  for (const auto& chunk : sseJsonEvents(r.body)) {
-    if (const auto* u = chunk.if_contains("usage"); u && u->is_object()) {
-      total = u->at("total_tokens").as_int64();
-    }
-  }
+  const std::int64_t total = sseTotalTokens(r.body);
   EXPECT_GT(total, 0);
   const auto rows = cpLogs(1);
   ASSERT_EQ(rows.size(), 1U);

@@ -54,11 +54,7 @@ protected:
   }
 
   HttpResponse viaAgent(const std::string& model) {
-    const json::object body{
-        {"model", model},
-        {"messages", json::array{json::object{{"role", "user"}, {"content", "hi agent"}}}}};
-    return httpRequest(agent_->port(), "POST", "/v1/chat/completions", json::serialize(body),
-                       {{"Authorization", "Bearer " + vkey_}});
+    return postChat(agent_->port(), vkey_, model);
   }
 
   bool agentReady() { return httpRequest(agent_->port(), "GET", "/readyz").status == 200; }

@@ -100,6 +100,12 @@ std::string E2eGateway::createKey(json::object fields) {
 HttpResponse E2eGateway::chat(const std::string& key, const std::string& model,
                               const std::map<std::string, std::string>& headers,
                               const json::object& extra) {
+  return postChat(gw_->port(), key, model, headers, extra);
+}
+
+HttpResponse postChat(unsigned short port, const std::string& key, const std::string& model,
+                      const std::map<std::string, std::string>& headers,
+                      const json::object& extra) {
   json::object body{{"model", model},
                     {"messages", json::array{json::object{{"role", "user"},
                                                           {"content", "hello there"}}}}};
@@ -108,7 +114,7 @@ HttpResponse E2eGateway::chat(const std::string& key, const std::string& model,
   }
   auto h = headers;
   h["Authorization"] = "Bearer " + key;
-  return httpRequest(gw_->port(), "POST", "/v1/chat/completions", json::serialize(body), h);
+  return httpRequest(port, "POST", "/v1/chat/completions", json::serialize(body), h);
 }
 
 void abandonPost(unsigned short port, const std::string& target, const std::string& body,
@@ -206,6 +212,16 @@ std::vector<json::object> sseJsonEvents(const std::string& body) {
     out.push_back(json::parse(body.substr(pos + 6, end - pos - 6)).as_object());
   }
   return out;
+}
+
+std::int64_t sseTotalTokens(const std::string& body) {
+  std::int64_t total = 0;
+  for (const auto& event : sseJsonEvents(body)) {
+    if (const auto* u = event.if_contains("usage"); u && u->is_object()) {
+      total = u->at("total_tokens").as_int64();
+    }
+  }
+  return total;
 }
 
 }  // namespace gw::test

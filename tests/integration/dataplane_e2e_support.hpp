@@ -83,4 +83,13 @@ std::string chatText(const HttpResponse& r);
 /// The JSON objects of an SSE body's `data: {...}` events, in order (`[DONE]` is not one).
 std::vector<json::object> sseJsonEvents(const std::string& body);
 
+/// The `total_tokens` of the last event of an SSE body carrying a `usage` object (0 when none).
+std::int64_t sseTotalTokens(const std::string& body);
+
+/// POST /v1/chat/completions on 127.0.0.1:`port` with `key` for `model` (one user message);
+/// `extra` is merged into the body.
+HttpResponse postChat(unsigned short port, const std::string& key, const std::string& model,
+                      const std::map<std::string, std::string>& headers = {},
+                      const json::object& extra = {});
+
 }  // namespace gw::test
