@@ -16,10 +16,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
 
+#include <algorithm>
 #include <array>
 #include <future>
 #include <list>
@@ -28,12 +28,15 @@
 
 #include "core/log.hpp"
 #include "http/errors.hpp"
+#include "http/message_io.hpp"
 
 namespace gw::http {
 
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
+constexpr auto kNever = SteadyClock::time_point::max();
 
 namespace {
 
@@ -117,9 +120,19 @@ class Session;
 /// How often a loop looks for armed disconnect watches to start (see Session::watchClient).
 constexpr std::chrono::milliseconds kWatchSweep{10};
 
+/// How often a loop closes connections whose I/O deadline has passed: an eighth of the
+/// shortest server timeout, between 10 and 250 ms. Timeouts are enforced that coarsely, and in
+/// exchange a read or write costs a stored time point instead of a timer per operation.
+std::chrono::milliseconds reapInterval(const ServerOptions& o) {
+  const auto shortest = std::min({o.header_timeout, o.body_timeout, o.idle_timeout});
+  return std::clamp(shortest / 8, std::chrono::milliseconds(10), std::chrono::milliseconds(250));
+}
+
 struct Server::Loop {
-  explicit Loop(int index) : index(index), acceptor(ioc), sweeper(ioc) {}
+  Loop(int index, std::chrono::milliseconds reap_interval)
+      : index(index), reap_interval(reap_interval), acceptor(ioc), sweeper(ioc), reaper(ioc) {}
   int index;
+  std::chrono::milliseconds reap_interval;
   // Declared before ioc so they outlive it: destroying ioc destroys the frames of sessions
   // still running after the hard deadline, and their destructors unlink from this list.
   std::list<Session*> sessions;  // touched only on this loop's thread
@@ -127,25 +140,33 @@ struct Server::Loop {
   int armed = 0;              ///< sessions whose disconnect watch is armed
   std::uint64_t sweeps = 0;   ///< sweeps done so far
   bool sweeping = false;      ///< the sweeper timer is pending
+  bool reaping = false;        ///< the reaper timer is pending
   net::io_context ioc{1};
   tcp::acceptor acceptor;
   net::steady_timer sweeper;
+  net::steady_timer reaper;
 
   /// Starts the sweeper unless it runs: every kWatchSweep while watches are armed, it starts
   /// the readiness wait of each watch armed since before the previous sweep.
   void startSweeper();
+  /// Starts the reaper unless it runs: every reap_interval while sessions exist, it closes
+  /// the sessions whose I/O deadline has passed.
+  void startReaper();
 };
 
 class Session final : public ResponseWriter {
 public:
   Session(tcp::socket socket, Server::Loop& loop, const Router& router,
           const ServerOptions& options, std::atomic<int>& active)
-      : stream_(std::move(socket)), loop_(loop), router_(router), options_(options),
+      : socket_(std::move(socket)), loop_(loop), router_(router), options_(options),
         active_(active) {
     boost::system::error_code ec;
-    remote_ = stream_.socket().remote_endpoint(ec).address();
+    remote_ = socket_.remote_endpoint(ec).address();
+    // Writes are tried at once and go asynchronous only for what the socket does not take.
+    socket_.non_blocking(true, ec);
     it_ = loop_.sessions.insert(loop_.sessions.end(), this);
     ++active_;
+    loop_.startReaper();
   }
   ~Session() override {
     if (watch_->armed) {
@@ -159,19 +180,55 @@ public:
   bool idle() const { return idle_; }
   void close() {
     boost::system::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.socket().close(ec);
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+  }
+  /// Called by the reaper: closes the connection when its I/O deadline has passed (the
+  /// pending read or write then fails, which ends the session).
+  void reap(SteadyClock::time_point now) {
+    if (deadline_ <= now) {
+      deadline_ = kNever;
+      close();
+    }
   }
 
   net::awaitable<void> run();
 
 private:
-  /// Writes `buffers` whole under the idle timeout: await it for (error_code, bytes). Not a
-  /// coroutine of its own: one frame less for every write.
+  /// Writes what the socket takes at once, without suspending. True when `buffers` went out
+  /// whole; otherwise `buffers` is left holding the rest (and send_failed_ says whether the
+  /// connection broke).
   template <std::size_t N>
-  auto write(const std::array<net::const_buffer, N>& buffers) {
-    stream_.expires_after(options_.idle_timeout);
-    return net::async_write(stream_, buffers, kTuple);
+  bool sendNow(std::array<net::const_buffer, N>& buffers) {
+    boost::system::error_code ec;
+    const std::size_t total = net::buffer_size(buffers);
+    const std::size_t n = socket_.write_some(buffers, ec);
+    if (n == total) {
+      return true;
+    }
+    send_failed_ = ec && ec != net::error::would_block;
+    consumeBuffers(buffers, n);
+    return false;
+  }
+  /// Writes the rest of `buffers` under the idle timeout: await it for (error_code, bytes).
+  /// Not a coroutine of its own: one frame less for every write that has to wait.
+  template <std::size_t N>
+  auto sendRest(const std::array<net::const_buffer, N>& buffers) {
+    deadline_ = SteadyClock::now() + options_.idle_timeout;
+    return net::async_write(socket_, buffers, kTuple);
+  }
+  /// Writes `buffers` whole: at once when the socket takes them, else waiting for it.
+  template <std::size_t N>
+  net::awaitable<bool> send(std::array<net::const_buffer, N> buffers) {
+    if (sendNow(buffers)) {
+      co_return true;
+    }
+    if (send_failed_) {
+      co_return false;
+    }
+    auto [ec, n] = co_await sendRest(buffers);
+    deadline_ = kNever;
+    co_return !ec;
   }
 
 public:
@@ -180,10 +237,8 @@ public:
     keep_alive_ = head.keep_alive && !loop_.stopping;
     head_.clear();
     appendWireHead(head_, head, keep_alive_);
-    const std::array<net::const_buffer, 2> buffers{net::buffer(head_),
-                                                   net::buffer(body.data(), body.size())};
-    auto [ec, n] = co_await write(buffers);
-    co_return !ec;
+    co_return co_await send(std::array<net::const_buffer, 2>{
+        net::buffer(head_), net::buffer(body.data(), body.size())});
   }
 
   net::awaitable<bool> writeStreamHeader(const ResponseHead& head) override {
@@ -194,11 +249,10 @@ public:
     }
     head_.clear();
     appendWireHead(head_, head, keep_alive_);
-    const std::array<net::const_buffer, 1> buffers{net::buffer(head_)};
-    auto [ec, n] = co_await write(buffers);
+    const bool sent = co_await send(std::array<net::const_buffer, 1>{net::buffer(head_)});
     // The head is not needed again before the next response: do not hold it while streaming.
     std::string().swap(head_);
-    co_return !ec;
+    co_return sent;
   }
 
   net::awaitable<bool> writeChunk(std::string_view data) override {
@@ -206,18 +260,13 @@ public:
       co_return true;
     }
     ChunkSize size(data.size());
-    const std::array<net::const_buffer, 3> buffers{size.buffer(),
-                                                   net::buffer(data.data(), data.size()),
-                                                   net::buffer(kCrlf)};
-    auto [ec, n] = co_await write(buffers);
-    co_return !ec;
+    co_return co_await send(std::array<net::const_buffer, 3>{
+        size.buffer(), net::buffer(data.data(), data.size()), net::buffer(kCrlf)});
   }
 
   net::awaitable<bool> writeLastChunk() override {
     static constexpr std::string_view kLastChunk = "0\r\n\r\n";
-    const std::array<net::const_buffer, 1> buffers{net::buffer(kLastChunk)};
-    auto [ec, n] = co_await write(buffers);
-    co_return !ec;
+    co_return co_await send(std::array<net::const_buffer, 1>{net::buffer(kLastChunk)});
   }
 
   /// Arming is a flag and a counter: the readiness wait (an epoll_ctl, and a handler) starts
@@ -252,10 +301,17 @@ public:
   std::shared_ptr<void> watchState() const { return watch_; }
 
 private:
+  using RequestReader = MessageReader<true>;
+
   net::awaitable<void> sendSimpleError(const Error& error, std::string_view path, bool close);
+  /// Reads until `reader` is ready, under `timeout`.
+  net::awaitable<void> readMore(RequestReader& reader, std::chrono::milliseconds timeout);
   net::awaitable<bool> handleOne(bhttp::request_parser<bhttp::string_body>& parser);
 
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
+  /// When the pending read or write gives up (kNever while none is pending: the handler owns
+  /// its deadlines). The loop's reaper closes the connection once it has passed.
+  SteadyClock::time_point deadline_ = kNever;
   beast::flat_buffer buffer_;
   Server::Loop& loop_;
   const Router& router_;
@@ -266,6 +322,7 @@ private:
   bool idle_ = true;
   bool keep_alive_ = true;
   bool linger_ = false;  ///< a request was refused unread: drain before closing
+  bool send_failed_ = false;  ///< a write found the connection broken
   std::string head_;  ///< the response head being written (kept: its capacity is reused)
   std::uint64_t armed_sweep_ = 0;  ///< loop_.sweeps when the watch was last armed
 
@@ -285,30 +342,52 @@ private:
   void startWatch();
 };
 
-void Server::Loop::startSweeper() {
-  if (sweeping) {
+namespace {
+
+/// Runs `tick` every `interval` on `timer` for as long as it returns true; `running` says
+/// whether a wait is pending, so that a second start does nothing.
+template <class Tick>
+void repeat(net::steady_timer& timer, bool& running, std::chrono::milliseconds interval,
+            Tick tick) {
+  if (running) {
     return;
   }
-  sweeping = true;
-  sweeper.expires_after(kWatchSweep);
-  sweeper.async_wait([this](const boost::system::error_code& ec) {
-    sweeping = false;
-    if (ec) {
-      return;
+  running = true;
+  timer.expires_after(interval);
+  timer.async_wait([&timer, &running, interval,
+                    tick = std::move(tick)](const boost::system::error_code& ec) mutable {
+    running = false;
+    if (!ec && tick()) {
+      repeat(timer, running, interval, std::move(tick));
     }
+  });
+}
+
+}  // namespace
+
+void Server::Loop::startSweeper() {
+  repeat(sweeper, sweeping, kWatchSweep, [this] {
     ++sweeps;
     for (Session* s : sessions) {
       s->sweepWatch();
     }
-    if (armed > 0) {
-      startSweeper();
+    return armed > 0;
+  });
+}
+
+void Server::Loop::startReaper() {
+  repeat(reaper, reaping, reap_interval, [this] {
+    const auto now = SteadyClock::now();
+    for (Session* s : sessions) {
+      s->reap(now);
     }
+    return !sessions.empty();
   });
 }
 
 void Session::startWatch() {
   watch_->waiting = true;
-  stream_.socket().async_wait(
+  socket_.async_wait(
       tcp::socket::wait_read, [this, w = watch_](const boost::system::error_code& ec) {
         w->waiting = false;
         if (!w->alive || ec || !w->armed) {
@@ -319,7 +398,7 @@ void Session::startWatch() {
         }
         char byte;
         const auto r =
-            ::recv(stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+            ::recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
         if (r > 0) {
           return;  // a pipelined request waits: the next read consumes it, stop watching
         }
@@ -357,8 +436,9 @@ net::awaitable<void> Session::run() {
       break;
     }
     if (buffer_.size() == 0) {
-      stream_.expires_after(options_.idle_timeout);
-      auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), kTuple);
+      deadline_ = SteadyClock::now() + options_.idle_timeout;
+      auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(4096), kTuple);
+      deadline_ = kNever;
       if (ec) {
         break;
       }
@@ -376,16 +456,16 @@ net::awaitable<void> Session::run() {
     }
   }
   boost::system::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  socket_.shutdown(tcp::socket::shutdown_send, ec);
   if (linger_) {
     // Lingering close: after refusing a request whose body we did not read, closing with
     // unread input makes the kernel send RST, and the client may lose the error response
     // it has not read yet. Drain (bounded) until the client closes its side.
-    stream_.expires_after(kLingerTime);
+    deadline_ = SteadyClock::now() + kLingerTime;
     std::size_t drained = 0;
     char sink[4096];
     while (drained < kLingerBytes) {
-      auto [rec, n] = co_await stream_.async_read_some(net::buffer(sink), kTuple);
+      auto [rec, n] = co_await socket_.async_read_some(net::buffer(sink), kTuple);
       if (rec) {
         break;
       }
@@ -394,10 +474,23 @@ net::awaitable<void> Session::run() {
   }
 }
 
+net::awaitable<void> Session::readMore(RequestReader& reader, std::chrono::milliseconds timeout) {
+  deadline_ = SteadyClock::now() + timeout;
+  do {
+    auto [ec, n] = co_await socket_.async_read_some(reader.space(), kTuple);
+    reader.received(ec, n);
+  } while (!reader.ready());
+  deadline_ = kNever;
+}
+
 net::awaitable<bool> Session::handleOne(bhttp::request_parser<bhttp::string_body>& parser) {
-  stream_.expires_after(options_.header_timeout);
   {
-    auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, parser, kTuple);
+    // Usually the whole request is buffered already: parsed without suspending.
+    RequestReader reader(parser, buffer_, RequestReader::Part::Header);
+    if (!reader.ready()) {
+      co_await readMore(reader, options_.header_timeout);
+    }
+    const auto& ec = reader.error();
     if (ec == bhttp::error::header_limit) {
       co_await sendSimpleError(Error{ErrorCode::InvalidRequest, "request header too large"}, "",
                                true);
@@ -411,8 +504,9 @@ net::awaitable<bool> Session::handleOne(bhttp::request_parser<bhttp::string_body
       co_return false;
     }
     if (ec) {
-      if (ec != net::error::eof && ec != beast::error::timeout &&
-          ec != net::error::connection_reset && ec != net::error::operation_aborted) {
+      // Not for a connection that closed, broke or timed out (the reaper closed it).
+      if (ec != bhttp::error::end_of_stream && ec != net::error::connection_reset &&
+          ec != net::error::operation_aborted && ec != net::error::bad_descriptor) {
         co_await sendSimpleError(Error::invalid("malformed HTTP request"), "", true);
       }
       co_return false;
@@ -425,14 +519,17 @@ net::awaitable<bool> Session::handleOne(bhttp::request_parser<bhttp::string_body
   }
   if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-    auto [ec, n] = co_await net::async_write(stream_, net::buffer(kContinue), kTuple);
-    if (ec) {
+    const bool sent = co_await send(std::array<net::const_buffer, 1>{net::buffer(kContinue)});
+    if (!sent) {
       co_return false;
     }
   }
-  if (!parser.is_done()) {
-    stream_.expires_after(options_.body_timeout);
-    auto [ec, n] = co_await bhttp::async_read(stream_, buffer_, parser, kTuple);
+  {
+    RequestReader reader(parser, buffer_, RequestReader::Part::Whole);
+    if (!reader.ready()) {
+      co_await readMore(reader, options_.body_timeout);
+    }
+    const auto& ec = reader.error();
     if (ec == bhttp::error::body_limit) {
       co_await sendSimpleError(payloadTooLarge(options_.max_body_bytes), path, true);
       co_return false;
@@ -441,8 +538,6 @@ net::awaitable<bool> Session::handleOne(bhttp::request_parser<bhttp::string_body
       co_return false;
     }
   }
-  // The handler owns its deadlines; the stream's timer is re-armed for each write.
-  stream_.expires_never();
 
   Request req = parser.release();
   keep_alive_ = req.keep_alive();
@@ -500,7 +595,7 @@ Server::Server(ServerOptions options, const Router& router)
   const unsigned n = options_.threads == 0 ? std::max(1u, std::thread::hardware_concurrency())
                                            : options_.threads;
   for (unsigned i = 0; i < n; ++i) {
-    loops_.push_back(std::make_unique<Loop>(static_cast<int>(i)));
+    loops_.push_back(std::make_unique<Loop>(static_cast<int>(i), reapInterval(options_)));
   }
 }
 

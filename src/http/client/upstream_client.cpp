@@ -34,6 +34,7 @@
 #include "core/crypto.hpp"
 #include "core/text.hpp"
 #include "http/client/url.hpp"
+#include "http/message_io.hpp"
 
 namespace gw::http {
 
@@ -58,6 +59,7 @@ constexpr std::size_t kReadBufferSize = 4 * 1024;
 
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 using HeaderParser = bhttp::response_parser<bhttp::empty_body>;
+using ResponseReader = MessageReader<false>;
 
 /// One upstream connection, plain or TLS, with its read buffer (bytes past the current
 /// response stay with the connection).
@@ -111,6 +113,34 @@ auto withStream(Connection& conn, F&& f) {
     return f(*tls);
   }
   return f(std::get<beast::tcp_stream>(conn.stream));
+}
+
+/// Writes what a plain connection's socket takes at once, leaving the rest in `buffers`:
+/// would_block when some is left for an asynchronous write (always so over TLS), another
+/// error when the connection broke.
+template <std::size_t N>
+error_code writeNow(Connection& conn, std::array<net::const_buffer, N>& buffers) {
+  if (std::holds_alternative<TlsStream>(conn.stream)) {
+    return net::error::would_block;
+  }
+  error_code ec;
+  const std::size_t total = net::buffer_size(buffers);
+  const std::size_t n = conn.tcp().socket().write_some(buffers, ec);
+  if (n == total) {
+    return {};
+  }
+  consumeBuffers(buffers, n);
+  return ec ? ec : error_code(net::error::would_block);
+}
+
+/// Reads from the connection until `reader` is ready, under the stream's expiry. Called
+/// once `reader.ready()` said more input is needed.
+net::awaitable<void> readMore(Connection& conn, ResponseReader& reader) {
+  do {
+    auto [ec, n] = co_await withStream(
+        conn, [&](auto& s) { return s.async_read_some(reader.space(), kTuple); });
+    reader.received(ec, n);
+  } while (!reader.ready());
 }
 
 Error makeError(ErrorCode code, std::string message) {
@@ -482,6 +512,8 @@ struct UpstreamClient::Core {
     }
     error_code ignored;
     stream.socket().set_option(tcp::no_delay(true), ignored);
+    // Plain requests are written at once when the socket takes them (see writeRequest).
+    stream.socket().non_blocking(true, ignored);
     if (via_proxy && origin.scheme == Scheme::Https) {
       auto tunnelled = co_await tunnel(stream, origin);
       if (!tunnelled) {
@@ -546,10 +578,14 @@ struct UpstreamClient::Core {
         ++stats.connections_reused;
       }
       const bool may_retry = conn->reused && attempt == 0;
-      conn->tcp().expires_at(deadline.at);
-      const std::array<net::const_buffer, 2> buffers{net::buffer(*head), net::buffer(request.body)};
-      auto [wec, written] =
-          co_await withStream(*conn, [&](auto& s) { return net::async_write(s, buffers, kTuple); });
+      std::array<net::const_buffer, 2> buffers{net::buffer(*head), net::buffer(request.body)};
+      error_code wec = writeNow(*conn, buffers);
+      if (wec == net::error::would_block) {
+        conn->tcp().expires_at(deadline.at);
+        auto [ec, written] = co_await withStream(
+            *conn, [&](auto& s) { return net::async_write(s, buffers, kTuple); });
+        wec = ec;
+      }
       if (wec) {
         conn->close();
         if (may_retry && wec != beast::error::timeout && !isCancelled(state)) {
@@ -568,10 +604,11 @@ struct UpstreamClient::Core {
       const Deadline header_deadline =
           Deadline::earliest(first_byte, Deadline::after(options.first_byte_timeout));
       ex.conn->tcp().expires_at(header_deadline.at);
-      auto [rec, read] = co_await withStream(*ex.conn, [&](auto& s) {
-        return bhttp::async_read_header(s, ex.conn->buffer, *parser, kTuple);
-      });
-      if (rec) {
+      ResponseReader reader(*parser, ex.conn->buffer, ResponseReader::Part::Header);
+      if (!reader.ready()) {
+        co_await readMore(*ex.conn, reader);
+      }
+      if (const error_code& rec = reader.error()) {
         const bool nothing_received = !parser->got_some() && ex.conn->buffer.size() == 0;
         ex.conn->close();
         if (may_retry && nothing_received && rec != beast::error::timeout &&
@@ -758,9 +795,11 @@ net::awaitable<Result<providers::UpstreamResponse>> UpstreamClient::send(
       parser.get().body().reserve(static_cast<std::size_t>(*length));
     }
     conn.tcp().expires_at(deadline.at);
-    auto [ec, n] = co_await withStream(
-        conn, [&](auto& s) { return bhttp::async_read(s, conn.buffer, parser, kTuple); });
-    if (ec) {
+    ResponseReader reader(parser, conn.buffer, ResponseReader::Part::Whole);
+    if (!reader.ready()) {
+      co_await readMore(conn, reader);  // the body usually came with the header
+    }
+    if (const error_code& ec = reader.error()) {
       conn.close();
       co_return ioError(ec, "read", ex->host);
     }

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #include "core/json.hpp"
 #include "unit/http/server_test_support.hpp"
@@ -35,6 +37,19 @@ protected:
       co_return;
     });
     router.add("GET", "/silent", [](RequestContext&) -> net::awaitable<void> { co_return; });
+    router.add("GET", "/big/:mb", [](RequestContext& rc) -> net::awaitable<void> {
+      co_await rc.send(200, bigBody(std::stoi(std::string(rc.param("mb")))),
+                       "application/octet-stream");
+    });
+  }
+
+  /// `mb` MiB of a repeating pattern whose bytes tell their position.
+  static std::string bigBody(int mb) {
+    std::string body(static_cast<std::size_t>(mb) << 20, '\0');
+    for (std::size_t i = 0; i < body.size(); ++i) {
+      body[i] = static_cast<char>('a' + i % 23);
+    }
+    return body;
   }
 
   ServerOptions options() {
@@ -320,6 +335,81 @@ TEST_F(ServerTest, FallbackAnswersGetAndHeadOfUnknownPathsOnly) {
   auto m = c.roundTrip("DELETE", "/hello");  // a known path keeps its 405
   ASSERT_TRUE(m);
   EXPECT_EQ(m->result_int(), 405u);
+}
+
+TEST_F(ServerTest, RequestArrivingInPiecesIsParsed) {
+  RunningServer s(router, options());
+  RawClient c(s.port());
+  // Pauses between the pieces make the server read (and parse) each one on its own.
+  c.sendRaw("POST /echo HTTP/1.1\r\nHo");
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  c.sendRaw("st: x\r\nContent-Length: 10\r\n\r\n01234");
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  c.sendRaw("56789");
+  auto r = c.read();
+  ASSERT_TRUE(r) << c.lastError().message();
+  EXPECT_EQ(r->result_int(), 200u);
+  EXPECT_EQ(r->body(), "0123456789");
+}
+
+TEST_F(ServerTest, ResponseLargerThanTheSocketTakesAtOnceArrivesWhole) {
+  RunningServer s(router, options());
+  RawClient c(s.port());
+  auto r = c.roundTrip("GET", "/big/16");
+  ASSERT_TRUE(r) << c.lastError().message();
+  EXPECT_EQ(r->body(), bigBody(16));
+  auto again = c.roundTrip("GET", "/hello");  // and the connection goes on
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->body(), "hello");
+}
+
+TEST_F(ServerTest, StalledConnectionsAreCutOffAtTheirTimeout) {
+  struct Case {
+    const char* name;
+    std::chrono::milliseconds ServerOptions::*timeout;
+    std::string bytes;  ///< sent and left hanging; none: a whole request, then silence
+  };
+  const Case cases[] = {
+      {"idle keep-alive", &ServerOptions::idle_timeout, ""},
+      {"header", &ServerOptions::header_timeout, "GET /hello HTTP/1.1\r\nHost: x\r\n"},
+      {"body", &ServerOptions::body_timeout,
+       "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n01234"},
+  };
+  for (const auto& tc : cases) {
+    SCOPED_TRACE(tc.name);
+    auto o = options();
+    o.*tc.timeout = std::chrono::milliseconds(300);
+    RunningServer s(router, o);
+    RawClient c(s.port());
+    if (tc.bytes.empty()) {
+      ASSERT_TRUE(c.roundTrip("GET", "/hello"));
+    } else {
+      c.sendRaw(tc.bytes);
+    }
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_TRUE(c.closedByServer());
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+    EXPECT_GE(ms, 250);
+    EXPECT_LT(ms, 2000);
+  }
+}
+
+TEST_F(ServerTest, ClientThatStopsReadingIsCutOffAtTheIdleTimeout) {
+  auto o = options();
+  o.idle_timeout = std::chrono::milliseconds(300);
+  RunningServer s(router, o);
+  RawClient c(s.port());
+  c.send("GET", "/big/64");
+  // More than the socket buffers hold: the server's write waits, then gives up.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  EXPECT_FALSE(c.read());
+  // The session ends right after the close the client saw.
+  for (int i = 0; i < 100 && s.server().activeConnections() > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(s.server().activeConnections(), 0);
 }
 
 TEST_F(ServerTest, SeveralLoopsShareOnePort) {
