@@ -47,8 +47,8 @@ TEST(UsageScan, AgreesWithTheDomReading) {
 }
 
 TEST(UsageScan, RefusesWhatIsNotOneJsonObject) {
-  for (std::string_view bad : {"", "{nope", R"({"a":1} trailing)", "[1,2]", "42", R"({"a":)",
-                               R"("usage")"}) {
+  for (std::string_view bad :
+       {"", "{nope", R"({"a":1} trailing)", "[1,2]", "42", R"({"a":)", R"("usage")"}) {
     auto r = scanOpenAiUsage(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code, ErrorCode::UpstreamError);
@@ -124,11 +124,16 @@ std::vector<json::value> sent(StreamTranslator& t, const std::vector<json::objec
 
 TEST(ChunkScan, TextModeSendsWhatTheDomPathSends) {
   const std::string stream =
-      R"(data: {"id":"a","object":"","choices":[],"prompt_filter_results":[]})" "\n\n"
-      R"(data: {"id":"a","choices":[{"index":0,"delta":{"role":"assistant","content":""}}],"usage":null})" "\n\n"
-      R"(data: {"id":"a","choices":[{"index":0,"delta":{"content":"Hel\nlo \u00e9"}}],"x_vendor":{"k":[1,2]}})" "\n\n"
-      R"(data: {"id":"a","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})" "\n\n"
-      R"(data: {"id":"a","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4,"prompt_tokens_details":{"cached_tokens":1}}})" "\n\n"
+      R"(data: {"id":"a","object":"","choices":[],"prompt_filter_results":[]})"
+      "\n\n"
+      R"(data: {"id":"a","choices":[{"index":0,"delta":{"role":"assistant","content":""}}],"usage":null})"
+      "\n\n"
+      R"(data: {"id":"a","choices":[{"index":0,"delta":{"content":"Hel\nlo \u00e9"}}],"x_vendor":{"k":[1,2]}})"
+      "\n\n"
+      R"(data: {"id":"a","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})"
+      "\n\n"
+      R"(data: {"id":"a","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4,"prompt_tokens_details":{"cached_tokens":1}}})"
+      "\n\n"
       "data: [DONE]\n\n";
   openai::OpenAiAdapter a;
   for (const bool include_usage : {false, true}) {
@@ -172,6 +177,96 @@ TEST(ChunkScan, TextModeReportsUpstreamErrorsAndMalformedEvents) {
   EXPECT_NE(t->takeText().find("\"a\""), std::string::npos);  // what came before stays
   auto bad = a.newStreamTranslator(Operation::ChatCompletions, options);
   EXPECT_FALSE(bad->onData("data: {nope\n\n", chunks));
+}
+
+}  // namespace
+}  // namespace gw::providers
+
+namespace gw::providers {
+namespace {
+
+/// Whether Boost.JSON's parser (default options) takes `body` as one object.
+bool boostTakes(std::string_view body) {
+  boost::system::error_code ec;
+  auto v = json::parse(body, ec);
+  return !ec && v.is_object();
+}
+
+TEST(ChunkScan, RefusesExactlyWhatTheJsonParserRefuses) {
+  const std::vector<std::string> cases = {
+      R"({"a":1e999,"b":-1e-999,"c":123456789012345678901234567890})",
+      R"({"s":"\ud800\udc00 \u00e9 \/ \b\f\n\r\t \" \\"})",
+      R"({"s":"\ud800"})",        // a high surrogate alone
+      R"({"s":"\udc00"})",        // a low surrogate alone
+      R"({"s":"\ud800\u0041"})",  // a high surrogate, then no low one
+      R"({"s":"\ud800x"})",
+      R"({"s":"\x"})",
+      R"({"s":"\u12G4"})",
+      "{\"s\":\"tab\tinside\"}",  // a raw control character
+      R"({"a":01})",
+      R"({"a":-})",
+      R"({"a":1.})",
+      R"({"a":.5})",
+      R"({"a":1e})",
+      R"({"a":+1})",
+      R"({"a":-0.0e+5})",
+      R"({"a":[1,]})",
+      R"({"a":1,})",
+      R"({,})",
+      R"({"a" 1})",
+      R"({"a":tru})",
+      R"({"a":nul})",
+      R"({"a":[true,false,null,{},[]]})",
+      " \r\n\t{\"a\":1} \n",
+      R"({"a":1}})",
+      R"({"a":"unterminated)",
+      R"({"a":[1 2]})",
+      R"({1:2})",
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(static_cast<bool>(scanOpenAiChunk(c)), boostTakes(c)) << c;
+  }
+  // Nesting: Boost.JSON's default limit is 32 containers, objects or arrays.
+  for (int n : {31, 32, 33}) {
+    std::string arrays = "{\"a\":" + std::string(n - 1, '[') + std::string(n - 1, ']') + "}";
+    EXPECT_EQ(static_cast<bool>(scanOpenAiChunk(arrays)), boostTakes(arrays)) << n;
+    EXPECT_EQ(static_cast<bool>(scanOpenAiChunk(arrays)), n <= 32) << n;
+  }
+}
+
+TEST(ChunkScan, AgreesWithTheJsonParserOnMutatedAnswers) {
+  // Every one-byte deletion and insertion (of bytes JSON cares about) of a real answer: the
+  // scanner must accept exactly what the parser accepts, and read the same usage when it does.
+  const std::string answer =
+      R"({"id":"chatcmpl-1","object":"chat.completion","created":1795879394,"model":"m",)"
+      R"("choices":[{"index":0,"message":{"role":"assistant","content":"Hi \"there\"\n",)"
+      R"("tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{}"}}]},)"
+      R"("logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":12,)"
+      R"("completion_tokens":-3.5e1,"prompt_tokens_details":{"cached_tokens":4}},"x":[true,false]})";
+  const std::string inserted = "{}[]\":,\\ 0-.eE+tnu\x01";
+  int accepted = 0;
+  int total = 0;
+  auto check = [&](const std::string& body) {
+    const bool ok = boostTakes(body);
+    auto scanned = scanOpenAiChunk(body);
+    ASSERT_EQ(static_cast<bool>(scanned), ok) << body;
+    if (ok) {
+      ++accepted;
+      expectSame(scanned->usage, domUsage(body), body);
+    }
+    ++total;
+  };
+  for (std::size_t i = 0; i <= answer.size(); ++i) {
+    if (i < answer.size()) {
+      check(answer.substr(0, i) + answer.substr(i + 1));
+    }
+    for (const char c : inserted) {
+      check(answer.substr(0, i) + c + answer.substr(i));
+    }
+  }
+  // Both outcomes occur, or the comparison proves little.
+  EXPECT_GT(accepted, 100);
+  EXPECT_GT(total - accepted, 1000);
 }
 
 }  // namespace
