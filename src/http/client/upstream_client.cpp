@@ -260,7 +260,7 @@ Result<std::string> buildHead(const providers::UpstreamRequest& request, const P
 template <class Fields>
 providers::Headers copyHeaders(const Fields& fields) {
   providers::Headers out;
-  out.reserve(16);
+  out.reserve(static_cast<std::size_t>(std::distance(fields.begin(), fields.end())));
   for (const auto& field : fields) {
     out.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
