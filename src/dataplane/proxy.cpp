@@ -435,6 +435,10 @@ net::awaitable<Result<void>> ProxyCall::attempt(const routing::ResolvedTarget& t
   options.include_usage = include_usage_ || ingress_ == Ingress::Anthropic;
   options.public_model = model_;
   options.unix_time = unixSeconds(deps_.clock.now());
+  if (body == &body_ && upstream_model_ == model_) {
+    // Sent as the client wrote it: the body is the client's own parse, and unchanged.
+    options.source_text = rc_.body();
+  }
   Result<providers::UpstreamRequest> req = Error::internal("no request built");
   {
     // Scoped: even moved from, a json::value keeps its storage, and with it the body's arena,

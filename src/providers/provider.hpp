@@ -94,6 +94,10 @@ struct RequestOptions {
   /// ParsedResponse::passthrough), and its stream translator may hand out SSE text instead of
   /// chunks (StreamTranslator::takeText): no parse into a DOM and no re-serialisation.
   bool passthrough_ok = false;
+  /// The client's body text when `body` is exactly its parse (model and every other field as
+  /// the client sent them), else empty. An adapter that would serialise `body` unchanged sends
+  /// this text instead: no serialisation, and the client's bytes go upstream as they came.
+  std::string_view source_text;
 };
 
 /// A translated non-streaming answer: the OpenAI-format body (chat.completion, text_completion,

@@ -598,5 +598,36 @@ TEST(RoutingE2e, PortkeyNestedConfigSurvivesA500AndATimeout) {
   }
 }
 
+TEST(RoutingE2e, AnUnchangedBodyGoesUpstreamAsTheClientWroteIt) {
+  Rig rig;
+  rig.provider("same", "chat");  // public name = upstream id: nothing to rewrite
+  const auto plain_key = rig.g.createKey();
+  // Spacing, key order, an escape and a number format that a re-serialisation would change.
+  const std::string body =
+      "{ \"messages\" : [ {\"role\":\"user\",\"content\":\"caf\\u00e9\"} ],\n"
+      "  \"temperature\": 1.0E0, \"model\": \"chat\", \"x_vendor\": {\"n\": 10} }";
+  auto r = httpRequest(rig.g.gw().port(), "POST", "/v1/chat/completions", body,
+                       {{"Authorization", "Bearer " + plain_key},
+                        {"Content-Type", "application/json"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto seen = rig.mock.requests();
+  ASSERT_EQ(seen.size(), 1U);
+  EXPECT_EQ(seen[0].at("body").as_string(), body);
+
+  // A target that changes the body (here its model) sends the rebuilt body.
+  rig.mock.clear();
+  const auto key = rig.keyForConfig(parse(R"({"strategy":{"mode":"fallback"},
+      "targets":[{"provider":"same","override_params":{"model":"mock-renamed"}}]})"));
+  r = httpRequest(rig.g.gw().port(), "POST", "/v1/chat/completions", body,
+                  {{"Authorization", "Bearer " + key}, {"Content-Type", "application/json"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  seen = rig.mock.requests();
+  ASSERT_EQ(seen.size(), 1U);
+  const auto sent = json::parse(seen[0].at("body").as_string());
+  EXPECT_EQ(sent.at("model"), json::value("mock-renamed"));
+  EXPECT_EQ(sent.at("messages"), json::parse(body).at("messages"));
+  EXPECT_NE(seen[0].at("body").as_string(), body);
+}
+
 }  // namespace
 }  // namespace gw::test

@@ -222,6 +222,8 @@ Result<UpstreamRequest> OpenAiAdapter::buildRequest(Operation op, const json::ob
     }
     so.as_object()["include_usage"] = true;
     req.body = toJson(patched);
+  } else if (!options.source_text.empty()) {
+    req.body = std::string(options.source_text);
   } else {
     req.body = toJson(body);
   }

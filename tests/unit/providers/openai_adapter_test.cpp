@@ -30,6 +30,23 @@ TEST(OpenAiBuild, ChatUrlBearerAndUntouchedBody) {
   EXPECT_FALSE(req->stream);
 }
 
+TEST(OpenAiBuild, TheClientsTextIsSentWhenTheBodyIsUnchanged) {
+  OpenAiAdapter a;
+  const auto p = testProvider("openai", "https://x/v1");
+  const std::string text = R"({ "model":"gpt-4o", "messages":[{"role":"user","content":"hi"}],
+      "temperature":0.2, "x_vendor_param":{"keep":true} })";
+  auto req = a.buildRequest(Operation::ChatCompletions, kChat, p, {.source_text = text});
+  ASSERT_TRUE(req);
+  EXPECT_EQ(req->body, text);
+  // A streaming request that gains stream_options is rebuilt, whatever the text.
+  auto body = kChat;
+  body["stream"] = true;
+  req = a.buildRequest(Operation::ChatCompletions, body, p,
+                       {.stream = true, .source_text = text});
+  ASSERT_TRUE(req);
+  EXPECT_TRUE(parseJson(req->body).value().as_object().contains("stream_options"));
+}
+
 TEST(OpenAiBuild, CustomAuthHeaderAndNoKey) {
   OpenAiAdapter a;
   auto p = testProvider("openai", "http://localhost:11434/v1");
