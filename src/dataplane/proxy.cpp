@@ -174,6 +174,8 @@ public:
   net::awaitable<void> run();
 
 private:
+  Result<routing::RouteNodePtr> prepare();
+  routing::RouteContext routeContext();
   Result<routing::RouteNodePtr> resolveRoute();
   net::awaitable<Result<void>> attempt(const routing::ResolvedTarget& target,
                                        const routing::AttemptInfo& info);
@@ -226,31 +228,30 @@ private:
   std::unique_ptr<providers::anthropic::MessagesStreamEncoder> encoder_;
 };
 
-net::awaitable<void> ProxyCall::run() {
+/// Steps 1-3 of a call, which never wait: the key, the body, the limits and the route. Apart
+/// from run() so that their locals live on the stack, not in run()'s coroutine frame (GCC
+/// keeps every local of a coroutine in its frame, and a frame over 1 KiB is a slow malloc).
+Result<routing::RouteNodePtr> ProxyCall::prepare() {
   forwarded_in_ = isForwardedRequest(deps_.forwarding, rc_);  // agent mode: logged upstream
   // 1. The key.
   const std::string_view presented = presentedKey(rc_);
   if (presented.empty()) {
-    co_await sendError(Error(ErrorCode::Unauthorized,
-                             "missing API key: send it as Authorization: Bearer <key>"));
-    co_return;
+    return Error(ErrorCode::Unauthorized,
+                 "missing API key: send it as Authorization: Bearer <key>");
   }
   auto kit = snap_->keys.find(presentedKeyHash(presented));
   if (kit == snap_->keys.end()) {
-    co_await sendError(Error(ErrorCode::Unauthorized, "invalid API key"));
-    co_return;
+    return Error(ErrorCode::Unauthorized, "invalid API key");
   }
   key_ = &kit->second;
 
   // 2. The body, parsed once, into an arena of its own: its nodes cost no allocation each, and
   // the arena goes when the last value made from it does.
   if (auto parsed = parseBody(); !parsed) {
-    co_await sendError(parsed.error());
-    co_return;
+    return parsed.error();
   }
   if (auto v = validateBody(body_, op_); !v) {
-    co_await sendError(v.error());
-    co_return;
+    return v.error();
   }
   model_ = std::string(body_.at("model").get_string());
   stream_ = getBool(body_, "stream").value_or(false);
@@ -260,8 +261,7 @@ net::awaitable<void> ProxyCall::run() {
   if (ingress_ == Ingress::Anthropic) {
     auto chat = providers::anthropic::messagesToChatRequest(body_);
     if (!chat) {
-      co_await sendError(chat.error());
-      co_return;
+      return chat.error();
     }
     chat_body_ = std::move(*chat);
     chat_ = &chat_body_;
@@ -281,19 +281,19 @@ net::awaitable<void> ProxyCall::run() {
   }
   auto admission = deps_.guard.admit(key_->limits, admit);
   if (!admission) {
-    co_await sendError(admission.error());
-    co_return;
+    return admission.error();
   }
   admission_.emplace(std::move(*admission));
   auto route = resolveRoute();
   if (!route) {
-    co_await sendError(route.error());
-    co_return;
+    return route.error();
   }
   // Agents whose rules take the request go first, this node last (docs/agents.md).
-  const auto root = routeWithAgents(deps_.forwarding, *snap_, *route, rc_, model_, presented);
+  return routeWithAgents(deps_.forwarding, *snap_, *route, rc_, model_, presented);
+}
 
-  // 4. Route: the executor picks targets and calls attempt() for each try.
+/// The routing context of step 4: metadata headers, the body for conditions, the deadline.
+routing::RouteContext ProxyCall::routeContext() {
   routing::RouteContext ctx;
   providers::Headers meta_headers;
   for (const char* name : {"x-gateway-metadata", "x-portkey-metadata"}) {
@@ -306,8 +306,19 @@ net::awaitable<void> ProxyCall::run() {
   ctx.path = std::string(rc_.path());
   ctx.deadline = started_ + deps_.options.request_deadline;
   ctx.response_started = [this] { return rc_.responseStarted() || client_gone_; };
+  return ctx;
+}
+
+net::awaitable<void> ProxyCall::run() {
+  const auto root = prepare();
+  if (!root) {
+    co_await sendError(root.error());
+    co_return;
+  }
+  // 4. Route: the executor picks targets and calls attempt() for each try.
+  routing::RouteContext ctx = routeContext();
   auto outcome = co_await dp_.loopState().executor.execute(
-      *root, ctx,
+      **root, ctx,
       [this](const routing::ResolvedTarget& t, const routing::AttemptInfo& i) {
         markAnsweringAgent(rc_, *t.provider);
         return attempt(t, i);

@@ -77,9 +77,22 @@ Error payloadTooLarge(std::size_t limit) {
                "request body exceeds " + std::to_string(limit) + " bytes"};
 }
 
-std::string pathOf(std::string_view target) {
-  return std::string(target.substr(0, target.find('?')));
+/// The error body for a path no route takes (404) or takes with another method (405).
+json::object notRoutedBody(std::string_view path, bool wrong_method) {
+  if (wrong_method) {
+    return errorBodyFor(path,
+                        Error{ErrorCode::MethodNotAllowed, "method not allowed for this path"});
+  }
+  return errorBodyFor(path, Error::notFound("no route for " + std::string(path)));
 }
+
+/// The error body for a handler that sent no response.
+json::object silentHandlerBody(std::string_view path) {
+  return errorBodyFor(path, Error::internal("handler sent no response"));
+}
+
+/// The path of a request target: the target without its query.
+std::string_view pathOf(std::string_view target) { return target.substr(0, target.find('?')); }
 
 constexpr std::string_view kCrlf = "\r\n";
 
@@ -306,7 +319,16 @@ private:
   net::awaitable<void> sendSimpleError(const Error& error, std::string_view path, bool close);
   /// Reads until `reader` is ready, under `timeout`.
   net::awaitable<void> readMore(RequestReader& reader, std::chrono::milliseconds timeout);
-  net::awaitable<bool> handleOne(bhttp::request_parser<bhttp::string_body>& parser);
+  using RequestParser = bhttp::request_parser<bhttp::string_body>;
+  /// Reads a request into `parser` (answering what cannot be read); false ends the connection.
+  net::awaitable<bool> readRequest(RequestParser& parser);
+  /// After the header was read with `ec`: sets path_, and returns the error to answer (then
+  /// close), or nullopt to go on; `close` set means no answer at all.
+  std::optional<Error> headerRefusal(const RequestParser& parser,
+                                     const boost::system::error_code& ec, bool& close);
+  /// Runs the handler of the request in `parser`; false ends the connection.
+  net::awaitable<bool> dispatch(RequestParser& parser);
+  void logAccess(const Request& req, std::string_view path, const RequestContext& ctx);
 
   tcp::socket socket_;
   /// When the pending read or write gives up (kNever while none is pending: the handler owns
@@ -324,6 +346,7 @@ private:
   bool linger_ = false;  ///< a request was refused unread: drain before closing
   bool send_failed_ = false;  ///< a write found the connection broken
   std::string head_;  ///< the response head being written (kept: its capacity is reused)
+  std::string path_;  ///< the current request's path, without its query
   std::uint64_t armed_sweep_ = 0;  ///< loop_.sweeps when the watch was last armed
 
 
@@ -448,9 +471,14 @@ net::awaitable<void> Session::run() {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
     parser.body_limit(options_.max_body_bytes);
-    // Awaited into a local first: GCC 12 miscompiles `co_await` inside an `if` condition
-    // (the coroutine is later resumed at an invalid suspend point: SIGILL).
-    const bool handled = co_await handleOne(parser);
+    // Awaited into locals first: GCC 12 miscompiles `co_await` inside an `if` condition
+    // (the coroutine is later resumed at an invalid suspend point: SIGILL). Two coroutines
+    // rather than one: each frame stays small (see dispatch()).
+    const bool read = co_await readRequest(parser);
+    if (!read) {
+      break;
+    }
+    const bool handled = co_await dispatch(parser);
     if (!handled || !keep_alive_ || loop_.stopping) {
       break;
     }
@@ -483,63 +511,79 @@ net::awaitable<void> Session::readMore(RequestReader& reader, std::chrono::milli
   deadline_ = kNever;
 }
 
-net::awaitable<bool> Session::handleOne(bhttp::request_parser<bhttp::string_body>& parser) {
+std::optional<Error> Session::headerRefusal(const RequestParser& parser,
+                                            const boost::system::error_code& ec, bool& close) {
+  path_.clear();
+  if (ec == bhttp::error::header_limit) {
+    return Error{ErrorCode::InvalidRequest, "request header too large"};
+  }
+  if (ec == bhttp::error::body_limit) {
+    // The parser checks Content-Length against the body limit while it reads the header, so
+    // an announced oversized body is refused here, before any of it is read.
+    path_.assign(pathOf(parser.get().target()));
+    return payloadTooLarge(options_.max_body_bytes);
+  }
+  if (ec) {
+    // No answer to a connection that closed, broke or timed out (the reaper closed it).
+    close = ec == bhttp::error::end_of_stream || ec == net::error::connection_reset ||
+            ec == net::error::operation_aborted || ec == net::error::bad_descriptor;
+    return Error::invalid("malformed HTTP request");
+  }
+  path_.assign(pathOf(parser.get().target()));  // into the capacity of the last one
+  if (const auto len = parser.content_length(); len && *len > options_.max_body_bytes) {
+    return payloadTooLarge(options_.max_body_bytes);
+  }
+  return std::nullopt;
+}
+
+net::awaitable<bool> Session::readRequest(RequestParser& parser) {
+  // Refusals are decided by plain functions and answered by one await: each local and
+  // temporary of a coroutine takes room in its frame (see dispatch()).
+  bool close = false;
+  std::optional<Error> refusal;
   {
     // Usually the whole request is buffered already: parsed without suspending.
     RequestReader reader(parser, buffer_, RequestReader::Part::Header);
     if (!reader.ready()) {
       co_await readMore(reader, options_.header_timeout);
     }
-    const auto& ec = reader.error();
-    if (ec == bhttp::error::header_limit) {
-      co_await sendSimpleError(Error{ErrorCode::InvalidRequest, "request header too large"}, "",
-                               true);
-      co_return false;
-    }
-    if (ec == bhttp::error::body_limit) {
-      // The parser checks Content-Length against the body limit while it reads the header,
-      // so an announced oversized body is refused here, before any of it is read.
-      co_await sendSimpleError(payloadTooLarge(options_.max_body_bytes),
-                               pathOf(parser.get().target()), true);
-      co_return false;
-    }
-    if (ec) {
-      // Not for a connection that closed, broke or timed out (the reaper closed it).
-      if (ec != bhttp::error::end_of_stream && ec != net::error::connection_reset &&
-          ec != net::error::operation_aborted && ec != net::error::bad_descriptor) {
-        co_await sendSimpleError(Error::invalid("malformed HTTP request"), "", true);
-      }
-      co_return false;
-    }
+    refusal = headerRefusal(parser, reader.error(), close);
   }
-  const std::string path = pathOf(parser.get().target());
-  if (const auto len = parser.content_length(); len && *len > options_.max_body_bytes) {
-    co_await sendSimpleError(payloadTooLarge(options_.max_body_bytes), path, true);
+  if (close) {
     co_return false;
   }
-  if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+  if (!refusal && beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
     const bool sent = co_await send(std::array<net::const_buffer, 1>{net::buffer(kContinue)});
     if (!sent) {
       co_return false;
     }
   }
-  {
+  if (!refusal) {
     RequestReader reader(parser, buffer_, RequestReader::Part::Whole);
     if (!reader.ready()) {
       co_await readMore(reader, options_.body_timeout);
     }
-    const auto& ec = reader.error();
-    if (ec == bhttp::error::body_limit) {
-      co_await sendSimpleError(payloadTooLarge(options_.max_body_bytes), path, true);
-      co_return false;
-    }
-    if (ec) {
+    if (reader.error() == bhttp::error::body_limit) {
+      refusal = payloadTooLarge(options_.max_body_bytes);
+    } else if (reader.error()) {
       co_return false;
     }
   }
+  if (refusal) {
+    co_await sendSimpleError(*refusal, path_, true);
+    co_return false;
+  }
+  co_return true;
+}
 
+/// Apart from readRequest() and with its log line in logAccess(): GCC keeps every local and
+/// temporary of a coroutine in its frame, and frames over 1 KiB are neither recycled by Asio
+/// nor served by glibc's per-thread cache (one handleOne() frame was 2.5 KB, a slow malloc
+/// every request).
+net::awaitable<bool> Session::dispatch(RequestParser& parser) {
   Request req = parser.release();
+  const std::string& path = path_;
   keep_alive_ = req.keep_alive();
   std::string incoming_id(req["x-request-id"]);
   RequestContext ctx(req, *this, validRequestId(incoming_id) ? incoming_id : newRequestId(),
@@ -556,11 +600,9 @@ net::awaitable<bool> Session::handleOne(bhttp::request_parser<bhttp::string_body
     if (h) {
       ctx.setParams(std::move(params));
       co_await (*h)(ctx);
-    } else if (match == Router::Match::MethodNotAllowed) {
-      co_await ctx.sendJson(405, errorBodyFor(path, Error{ErrorCode::MethodNotAllowed,
-                                                          "method not allowed for this path"}));
     } else {
-      co_await ctx.sendJson(404, errorBodyFor(path, Error::notFound("no route for " + path)));
+      const bool wrong_method = match == Router::Match::MethodNotAllowed;
+      co_await ctx.sendJson(wrong_method ? 405 : 404, notRoutedBody(path, wrong_method));
     }
   } catch (const std::exception& e) {
     GW_LOG_ERROR("handler failed{}{}", log::kv("request_id", ctx.requestId()),
@@ -571,23 +613,27 @@ net::awaitable<bool> Session::handleOne(bhttp::request_parser<bhttp::string_body
     keep_alive_ = false;  // a half-sent response cannot be repaired
   }
   if (!ctx.responded()) {
-    co_await ctx.sendJson(500, errorBodyFor(path, Error::internal("handler sent no response")));
+    co_await ctx.sendJson(500, silentHandlerBody(path));
   }
   if (options_.access_log) {
-    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::steady_clock::now() - ctx.startedAt())
-                        .count();
-    std::string fields;
-    for (const auto& [k, v] : ctx.logFields()) {
-      fields += log::kv(k, v);
-    }
-    GW_LOG_INFO("access{}{}{}{}{}{}{}", log::kv("method", std::string_view(req.method_string())),
-                log::kv("path", path), log::kv("status", static_cast<long long>(ctx.status())),
-                log::kv("latency_ms", std::to_string(static_cast<double>(us) / 1000.0)),
-                log::kv("remote", remote_.to_string()), log::kv("request_id", ctx.requestId()),
-                fields);
+    logAccess(req, path, ctx);
   }
   co_return !ctx.clientGone();
+}
+
+void Session::logAccess(const Request& req, std::string_view path, const RequestContext& ctx) {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - ctx.startedAt())
+                      .count();
+  std::string fields;
+  for (const auto& [k, v] : ctx.logFields()) {
+    fields += log::kv(k, v);
+  }
+  GW_LOG_INFO("access{}{}{}{}{}{}{}", log::kv("method", std::string_view(req.method_string())),
+              log::kv("path", path), log::kv("status", static_cast<long long>(ctx.status())),
+              log::kv("latency_ms", std::to_string(static_cast<double>(us) / 1000.0)),
+              log::kv("remote", remote_.to_string()), log::kv("request_id", ctx.requestId()),
+              fields);
 }
 
 Server::Server(ServerOptions options, const Router& router)
