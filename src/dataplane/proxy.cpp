@@ -174,7 +174,16 @@ public:
   net::awaitable<void> run();
 
 private:
+  /// What one attempt sends, and through which adapter.
+  struct Attempt {
+    const providers::Adapter* adapter;
+    Operation op;
+    providers::UpstreamRequest request;
+  };
+
   Result<routing::RouteNodePtr> prepare();
+  Result<Attempt> buildAttempt(const routing::ResolvedTarget& target,
+                               const routing::AttemptInfo& info);
   routing::RouteContext routeContext();
   Result<routing::RouteNodePtr> resolveRoute();
   net::awaitable<Result<void>> attempt(const routing::ResolvedTarget& target,
@@ -407,12 +416,14 @@ void ProxyCall::setAnswerHeaders(const providers::ProviderConfig& provider,
   rc_.addHeader("x-gateway-route-path", path);
 }
 
-net::awaitable<Result<void>> ProxyCall::attempt(const routing::ResolvedTarget& target,
-                                                const routing::AttemptInfo& info) {
+/// The upstream request of one attempt at `target`, its adapter and operation; apart from
+/// attempt() so that its locals stay out of that coroutine's frame (see prepare()).
+Result<ProxyCall::Attempt> ProxyCall::buildAttempt(const routing::ResolvedTarget& target,
+                                                    const routing::AttemptInfo& info) {
   const auto& provider = *target.provider;
   const providers::Adapter* adapter = providers::adapterFor(provider.family);
   if (!adapter) {
-    co_return Error(ErrorCode::Internal, "no adapter for family " + provider.family);
+    return Error(ErrorCode::Internal, "no adapter for family " + provider.family);
   }
   // The Anthropic wire format goes through untouched to an Anthropic target.
   const bool passthrough = ingress_ == Ingress::Anthropic && provider.family == "anthropic";
@@ -459,19 +470,31 @@ net::awaitable<Result<void>> ProxyCall::attempt(const routing::ResolvedTarget& t
     (*body)["model"] = std::move(client_model);
   }
   if (!req) {
-    co_return req.error();
+    return req.error();
   }
   answered_by_ = target.provider;
   route_path_ = target.path;
   attempts_ = info.attempt;
   setAnswerHeaders(provider, upstream_model_, info.attempt, target.path);
+  return Attempt{adapter, op, std::move(*req)};
+}
+
+net::awaitable<Result<void>> ProxyCall::attempt(const routing::ResolvedTarget& target,
+                                                const routing::AttemptInfo& info) {
+  auto built = buildAttempt(target, info);
+  if (!built) {
+    co_return built.error();
+  }
+  const auto& provider = *target.provider;
   // Not `stream_ ? co_await a : co_await b`: GCC 12 destroys the result of a co_await in a
   // conditional expression twice (a double free as soon as an attempt fails).
   Result<void> r;
   if (stream_) {
-    r = co_await attemptStream(*adapter, op, *req, provider, info.deadline);
+    r = co_await attemptStream(*built->adapter, built->op, built->request, provider,
+                               info.deadline);
   } else {
-    r = co_await attemptPlain(*adapter, op, *req, provider, info.deadline);
+    r = co_await attemptPlain(*built->adapter, built->op, built->request, provider,
+                              info.deadline);
   }
   if (!r && !client_gone_) {
     deps_.metrics.recordUpstreamError(provider.name, errorCodeName(r.error().code));

@@ -60,6 +60,7 @@ constexpr std::size_t kReadBufferSize = 4 * 1024;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 using HeaderParser = bhttp::response_parser<bhttp::empty_body>;
 using ResponseReader = MessageReader<false>;
+using BodyParser = bhttp::response_parser<bhttp::string_body>;
 
 /// One upstream connection, plain or TLS, with its read buffer (bytes past the current
 /// response stay with the connection).
@@ -537,11 +538,74 @@ struct UpstreamClient::Core {
     co_return std::move(conn);
   }
 
+  /// A request ready to go: its parsed URL and its head.
+  struct Prepared {
+    std::shared_ptr<const ParsedUrl> url;
+    std::string head;
+  };
+
+  /// The URL and head of `request`; apart from exchange() so that its locals stay out of that
+  /// coroutine's frame (GCC keeps every local of a coroutine there, and a frame over 1 KiB is
+  /// a slow malloc every request).
+  Result<Prepared> prepare(const providers::UpstreamRequest& request) {
+    auto parsed = parsedUrl(request.url);
+    if (!parsed) {
+      return parsed.error();
+    }
+    const bool absolute_form =
+        (*parsed)->origin.scheme == Scheme::Http && viaProxy((*parsed)->origin);
+    auto head = buildHead(request, **parsed, absolute_form, proxy_authorization, options);
+    if (!head) {
+      return head.error();
+    }
+    return Prepared{std::move(*parsed), std::move(*head)};
+  }
+
   /// A sent request whose response header has arrived (into the caller's parser).
   struct Exchange {
     ConnectionPtr conn;
     std::string host;
   };
+
+  /// Sets the body limit of a whole-body read, with room for an announced length; false when
+  /// that length is over ClientOptions::max_response_bytes.
+  bool sizeBody(BodyParser& parser) const {
+    const std::size_t limit = options.max_response_bytes;
+    const auto length = parser.content_length();
+    if (length && *length > limit) {
+      return false;
+    }
+    parser.body_limit(limit);
+    if (length) {
+      parser.get().body().reserve(static_cast<std::size_t>(*length));
+    }
+    return true;
+  }
+
+  /// The answer of send() once its body was read (or refused as too large) with `ec`: the
+  /// connection goes back to the pool when the answer allows, else it is closed. Apart from
+  /// send() so that its locals stay out of that coroutine's frame (see prepare()).
+  Result<providers::UpstreamResponse> answer(Exchange&& ex, BodyParser& parser, bool fits,
+                                             const error_code& ec) {
+    if (!fits || ec) {
+      ex.conn->close();
+      if (!fits) {
+        return makeError(ErrorCode::UpstreamError, "upstream response body too large: " + ex.host);
+      }
+      return ioError(ec, "read", ex.host);
+    }
+    providers::UpstreamResponse out;
+    out.status = parser.get().result_int();
+    out.headers = copyHeaders(parser.get());
+    const bool keep_alive = parser.get().keep_alive();
+    out.body = std::move(parser.get().body());
+    if (keep_alive) {
+      release(std::move(ex.conn));
+    } else {
+      ex.conn->close();
+    }
+    return out;
+  }
 
   /// Sends the request (on a pooled connection when one is alive, re-sending once on a fresh
   /// one if the pooled one turns out dead before any response byte) and reads the header into
@@ -553,16 +617,12 @@ struct UpstreamClient::Core {
     if (isCancelled(state)) {
       co_return cancelledError();
     }
-    auto parsed = parsedUrl(request.url);
-    if (!parsed) {
-      co_return parsed.error();
+    auto prepared = prepare(request);
+    if (!prepared) {
+      co_return prepared.error();
     }
-    const std::shared_ptr<const ParsedUrl> url = std::move(*parsed);
-    const bool absolute_form = url->origin.scheme == Scheme::Http && viaProxy(url->origin);
-    auto head = buildHead(request, *url, absolute_form, proxy_authorization, options);
-    if (!head) {
-      co_return head.error();
-    }
+    const std::shared_ptr<const ParsedUrl>& url = prepared->url;
+    const std::string* head = &prepared->head;
     const std::string& key = url->pool_key;
     const Deadline connect_deadline =
         Deadline::earliest(deadline, Deadline::after(options.connect_timeout));
@@ -776,44 +836,26 @@ net::awaitable<Result<providers::UpstreamResponse>> UpstreamClient::send(
   // Keeps the core alive across the awaits even if the client is destroyed meanwhile.
   std::shared_ptr<Core> core = core_;
   try {
-    std::optional<HeaderParser> header;
-    auto ex = co_await core->exchange(request, deadline, deadline, header);
+    // On the heap: with it, this frame would pass 1 KiB, which costs more than the allocation
+    // (see Core::prepare()).
+    auto header = std::make_unique<std::optional<HeaderParser>>();
+    auto ex = co_await core->exchange(request, deadline, deadline, *header);
     if (!ex) {
       co_return ex.error();
     }
-    Connection& conn = *ex->conn;
-    const std::size_t limit = core->options.max_response_bytes;
-    const auto length = header->content_length();
-    bhttp::response_parser<bhttp::string_body> parser(std::move(*header));
-    if (length && *length > limit) {
-      conn.close();
-      co_return makeError(ErrorCode::UpstreamError,
-                          "upstream response body too large: " + ex->host);
+    BodyParser parser(std::move(**header));
+    header.reset();
+    const bool fits = core->sizeBody(parser);
+    error_code ec;
+    if (fits) {
+      ex->conn->tcp().expires_at(deadline.at);
+      ResponseReader reader(parser, ex->conn->buffer, ResponseReader::Part::Whole);
+      if (!reader.ready()) {
+        co_await readMore(*ex->conn, reader);  // the body usually came with the header
+      }
+      ec = reader.error();
     }
-    parser.body_limit(limit);
-    if (length) {
-      parser.get().body().reserve(static_cast<std::size_t>(*length));
-    }
-    conn.tcp().expires_at(deadline.at);
-    ResponseReader reader(parser, conn.buffer, ResponseReader::Part::Whole);
-    if (!reader.ready()) {
-      co_await readMore(conn, reader);  // the body usually came with the header
-    }
-    if (const error_code& ec = reader.error()) {
-      conn.close();
-      co_return ioError(ec, "read", ex->host);
-    }
-    providers::UpstreamResponse out;
-    out.status = parser.get().result_int();
-    out.headers = copyHeaders(parser.get());
-    const bool keep_alive = parser.get().keep_alive();
-    out.body = std::move(parser.get().body());
-    if (keep_alive) {
-      core->release(std::move(ex->conn));
-    } else {
-      conn.close();
-    }
-    co_return out;
+    co_return core->answer(std::move(*ex), parser, fits, ec);
   } catch (const boost::system::system_error&) {
     // A cancelled coroutine throws at its next await (Asio's throw_if_cancelled); the
     // connection, owned by a destroyed frame, is already closed.
