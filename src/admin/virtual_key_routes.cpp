@@ -7,6 +7,7 @@
 #include "dataplane/snapshot.hpp"
 #include "governance/key_guard.hpp"
 #include "governance/key_limits.hpp"
+#include "store/sqlite/request_log_store.hpp"
 
 // Virtual keys (docs/api.md "Virtual keys"). Only the SHA-256 of a key is stored, with a
 // display prefix; the full key is in the 201 answer of its creation and nowhere else.
@@ -81,7 +82,11 @@ json::object keyJson(AdminDeps& d, const store::VirtualKeyRow& k) {
   o["allow_config_header"] = k.allow_config_header;
   o["created_at"] = k.created_at;
   o["updated_at"] = k.updated_at;
-  o["last_used_at"] = nullptr;  // not tracked yet: the request log has the history
+  // From the request log (written a moment after each request; null beyond its retention).
+  o["last_used_at"] = nullptr;
+  if (auto last = d.logs.lastUsedAt(k.id); last && *last) {
+    o["last_used_at"] = **last;
+  }
   return o;
 }
 

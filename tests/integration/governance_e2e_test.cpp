@@ -7,6 +7,7 @@
 #include <atomic>
 
 #include "integration/dataplane_e2e_support.hpp"
+#include "core/clock.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace gw::test {
@@ -145,6 +146,33 @@ TEST(GovernanceE2e, SequentialRequestsNeverHitTheirOwnConcurrencySlot) {
     auto r = rig.g.chat(key, "chat", {}, json::object{{"stream", i % 2 == 0}});
     ASSERT_EQ(r.status, 200) << i << ": " << r.body;
   }
+}
+
+TEST(GovernanceE2e, KeysShowWhenTheyWereLastUsed) {
+  Rig rig;
+  rig.g.createModel(rig.provider_id, "chat", "mock");
+  const auto key = rig.g.createKey();
+  const auto path = "/api/admin/virtual-keys/" + std::to_string(rig.g.lastKeyId());
+  auto fresh = rig.g.admin("GET", path);
+  ASSERT_EQ(fresh.status, 200) << fresh.body;
+  EXPECT_TRUE(fresh.json().at("last_used_at").is_null());
+
+  ASSERT_EQ(rig.g.chat(key, "chat").status, 200);
+  // The request log is written a moment after the answer.
+  json::value shown;
+  EXPECT_TRUE(eventually([&] {
+    shown = rig.g.admin("GET", path).json();
+    return shown.at("last_used_at").is_string();
+  }));
+  ASSERT_TRUE(shown.at("last_used_at").is_string());
+  std::chrono::system_clock::time_point used;
+  ASSERT_TRUE(parseRfc3339(shown.at("last_used_at").as_string(), used)) << shown;
+  const auto age = std::chrono::system_clock::now() - used;
+  EXPECT_LT(std::chrono::abs(age), std::chrono::minutes(1)) << shown;
+  // The list shows it too.
+  auto list = rig.g.admin("GET", "/api/admin/virtual-keys");
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(list.json().at("data").at(0).at("last_used_at"), shown.at("last_used_at"));
 }
 
 TEST(GovernanceE2e, SpentBudgetBlocksTheKey) {

@@ -134,6 +134,7 @@ ORDER BY COUNT(*) DESC, provider_id
 
 constexpr std::string_view kSpendSince =
     "SELECT COALESCE(SUM(cost_usd), 0) FROM request_logs WHERE key_id = ?1 AND ts_ms >= ?2";
+constexpr std::string_view kLastUsed = "SELECT MAX(ts_ms) FROM request_logs WHERE key_id = ?1";
 constexpr std::string_view kPruneChunk =
     "DELETE FROM request_logs WHERE id IN "
     "(SELECT id FROM request_logs WHERE ts_ms < ?1 LIMIT ?2)";
@@ -461,6 +462,17 @@ Result<double> RequestLogStore::spendByKeySince(std::int64_t key_id,
     auto st = db_.prepare(kSpendSince);
     st.bind(1, key_id).bind(2, toMs(since));
     return st.step() ? st.real(0) : 0.0;
+  });
+}
+
+Result<std::optional<std::string>> RequestLogStore::lastUsedAt(std::int64_t key_id) {
+  return locked(db_, [&]() -> std::optional<std::string> {
+    auto st = db_.prepare(kLastUsed);
+    st.bind(1, key_id);
+    if (!st.step() || st.isNull(0)) {
+      return std::nullopt;
+    }
+    return msToRfc3339(st.int64(0));
   });
 }
 

@@ -115,6 +115,9 @@ public:
   Result<json::array> breakdown(BreakdownBy by, const TimeRange& range);
   /// USD spent by `key_id` since `since` (to seed budgets at start).
   Result<double> spendByKeySince(std::int64_t key_id, std::chrono::system_clock::time_point since);
+  /// When `key_id` last answered a request, as RFC 3339: its newest log row (an index seek on
+  /// `(key_id, ts_ms)`), or nullopt when the log (within its retention) has none.
+  Result<std::optional<std::string>> lastUsedAt(std::int64_t key_id);
   /// Deletes rows older than `cutoff`, in chunks so writers are not held up; returns how many.
   Result<std::int64_t> pruneOlderThan(std::chrono::system_clock::time_point cutoff);
   /// Number of rows (system status).

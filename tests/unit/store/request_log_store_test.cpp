@@ -405,6 +405,14 @@ TEST_F(RequestLogStoreTest, StoresSharingADatabaseShareItsStatement) {
   EXPECT_EQ(store_.list({})->data[0].at("latency_ms"), json::value(6));
 }
 
+TEST_F(RequestLogStoreTest, LastUsedIsTheKeysNewestRow) {
+  const auto t0 = at("2026-04-01T10:00:00Z");
+  insert({record(t0 + 2h, 200, 1, 1), record(t0, 200, 2, 1), record(t0 + 1h, 500, 3, 2)});
+  EXPECT_EQ(store_.lastUsedAt(1).value(), std::optional<std::string>("2026-04-01T12:00:00Z"));
+  EXPECT_EQ(store_.lastUsedAt(2).value(), std::optional<std::string>("2026-04-01T11:00:00Z"));
+  EXPECT_EQ(store_.lastUsedAt(3).value(), std::nullopt);
+}
+
 TEST_F(RequestLogStoreTest, SpendByKeySinceAndPrune) {
   const auto t0 = at("2026-04-01T10:00:00Z");
   auto expensive = record(t0 + 1h, 200, 2, 1);
