@@ -2,6 +2,7 @@
 
 #include <array>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/system/error_code.hpp>
@@ -64,6 +65,22 @@ void consumeBuffers(std::array<boost::asio::const_buffer, N>& buffers, std::size
     b += take;
     n -= take;
   }
+}
+
+/// Writes what a non-blocking `socket` takes at once, without suspending: no error when
+/// `buffers` went out whole; would_block with `buffers` left holding the rest, for an
+/// asynchronous write; any other error when the connection broke.
+template <class Socket, std::size_t N>
+boost::system::error_code writeNow(Socket& socket,
+                                   std::array<boost::asio::const_buffer, N>& buffers) {
+  boost::system::error_code ec;
+  const std::size_t total = boost::asio::buffer_size(buffers);
+  const std::size_t n = socket.write_some(buffers, ec);
+  if (n == total) {
+    return {};
+  }
+  consumeBuffers(buffers, n);
+  return ec ? ec : boost::system::error_code(boost::asio::error::would_block);
 }
 
 }  // namespace gw::http

@@ -148,10 +148,11 @@ net::awaitable<void> RequestContext::send(unsigned status, std::string body,
                                           std::string_view content_type) {
   ResponseHead head = headFor(status, content_type);
   // No body, and so no length, for 1xx, 204 and 304 (RFC 9110 8.6).
-  if (status >= 200 && status != 204 && status != 304) {
+  const bool bodiless = status < 200 || status == 204 || status == 304;
+  if (!bodiless) {
     head.addContentLength(body.size());
   }
-  if (request_.method() == bhttp::verb::head || status < 200 || status == 204 || status == 304) {
+  if (bodiless || request_.method() == bhttp::verb::head) {
     // HEAD answers the GET header (its Content-Length included) and never a body: bytes
     // after the header would be read as the next response on a keep-alive connection.
     body.clear();

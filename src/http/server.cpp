@@ -208,38 +208,16 @@ public:
   net::awaitable<void> run();
 
 private:
-  /// Writes what the socket takes at once, without suspending. True when `buffers` went out
-  /// whole; otherwise `buffers` is left holding the rest (and send_failed_ says whether the
-  /// connection broke).
-  template <std::size_t N>
-  bool sendNow(std::array<net::const_buffer, N>& buffers) {
-    boost::system::error_code ec;
-    const std::size_t total = net::buffer_size(buffers);
-    const std::size_t n = socket_.write_some(buffers, ec);
-    if (n == total) {
-      return true;
-    }
-    send_failed_ = ec && ec != net::error::would_block;
-    consumeBuffers(buffers, n);
-    return false;
-  }
-  /// Writes the rest of `buffers` under the idle timeout: await it for (error_code, bytes).
-  /// Not a coroutine of its own: one frame less for every write that has to wait.
-  template <std::size_t N>
-  auto sendRest(const std::array<net::const_buffer, N>& buffers) {
-    deadline_ = SteadyClock::now() + options_.idle_timeout;
-    return net::async_write(socket_, buffers, kTuple);
-  }
-  /// Writes `buffers` whole: at once when the socket takes them, else waiting for it.
+  /// Writes `buffers` whole: at once when the socket takes them, else waiting for it (what
+  /// is left, under the idle timeout).
   template <std::size_t N>
   net::awaitable<bool> send(std::array<net::const_buffer, N> buffers) {
-    if (sendNow(buffers)) {
-      co_return true;
+    const auto at_once = writeNow(socket_, buffers);
+    if (at_once != net::error::would_block) {
+      co_return !at_once;
     }
-    if (send_failed_) {
-      co_return false;
-    }
-    auto [ec, n] = co_await sendRest(buffers);
+    deadline_ = SteadyClock::now() + options_.idle_timeout;
+    auto [ec, n] = co_await net::async_write(socket_, buffers, kTuple);
     deadline_ = kNever;
     co_return !ec;
   }
@@ -344,7 +322,6 @@ private:
   bool idle_ = true;
   bool keep_alive_ = true;
   bool linger_ = false;  ///< a request was refused unread: drain before closing
-  bool send_failed_ = false;  ///< a write found the connection broken
   std::string head_;  ///< the response head being written (kept: its capacity is reused)
   std::string path_;  ///< the current request's path, without its query
   std::uint64_t armed_sweep_ = 0;  ///< loop_.sweeps when the watch was last armed

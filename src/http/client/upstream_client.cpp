@@ -116,24 +116,6 @@ auto withStream(Connection& conn, F&& f) {
   return f(std::get<beast::tcp_stream>(conn.stream));
 }
 
-/// Writes what a plain connection's socket takes at once, leaving the rest in `buffers`:
-/// would_block when some is left for an asynchronous write (always so over TLS), another
-/// error when the connection broke.
-template <std::size_t N>
-error_code writeNow(Connection& conn, std::array<net::const_buffer, N>& buffers) {
-  if (std::holds_alternative<TlsStream>(conn.stream)) {
-    return net::error::would_block;
-  }
-  error_code ec;
-  const std::size_t total = net::buffer_size(buffers);
-  const std::size_t n = conn.tcp().socket().write_some(buffers, ec);
-  if (n == total) {
-    return {};
-  }
-  consumeBuffers(buffers, n);
-  return ec ? ec : error_code(net::error::would_block);
-}
-
 /// Reads from the connection until `reader` is ready, under the stream's expiry. Called
 /// once `reader.ready()` said more input is needed.
 net::awaitable<void> readMore(Connection& conn, ResponseReader& reader) {
@@ -513,7 +495,7 @@ struct UpstreamClient::Core {
     }
     error_code ignored;
     stream.socket().set_option(tcp::no_delay(true), ignored);
-    // Plain requests are written at once when the socket takes them (see writeRequest).
+    // Plain requests are written at once when the socket takes them (see exchange()).
     stream.socket().non_blocking(true, ignored);
     if (via_proxy && origin.scheme == Scheme::Https) {
       auto tunnelled = co_await tunnel(stream, origin);
@@ -622,7 +604,7 @@ struct UpstreamClient::Core {
       co_return prepared.error();
     }
     const std::shared_ptr<const ParsedUrl>& url = prepared->url;
-    const std::string* head = &prepared->head;
+    const std::string& head = prepared->head;
     const std::string& key = url->pool_key;
     const Deadline connect_deadline =
         Deadline::earliest(deadline, Deadline::after(options.connect_timeout));
@@ -638,8 +620,12 @@ struct UpstreamClient::Core {
         ++stats.connections_reused;
       }
       const bool may_retry = conn->reused && attempt == 0;
-      std::array<net::const_buffer, 2> buffers{net::buffer(*head), net::buffer(request.body)};
-      error_code wec = writeNow(*conn, buffers);
+      std::array<net::const_buffer, 2> buffers{net::buffer(head), net::buffer(request.body)};
+      // Plain connections take the request at once as a rule; TLS always writes through its
+      // stream.
+      error_code wec = std::holds_alternative<TlsStream>(conn->stream)
+                           ? error_code(net::error::would_block)
+                           : writeNow(conn->tcp().socket(), buffers);
       if (wec == net::error::would_block) {
         conn->tcp().expires_at(deadline.at);
         auto [ec, written] = co_await withStream(
